@@ -1,0 +1,195 @@
+"""Composition root: settings in, adapters built, services wired."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.services.context import ServiceContext, SystemClock
+from kiosk.services.ports import Clock
+from kiosk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Backend:
+    ctx: ServiceContext
+    engine: object
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = True) -> Backend:
+    """Open the database, bring it to the newest schema and make sure the services exist."""
+    from kiosk.resources import load_queue_services
+    from kiosk.services.setup import ensure_queue_services
+    from kiosk.storage.database import make_engine
+    from kiosk.storage.migrate import upgrade
+    from kiosk.storage.unit_of_work import SqlUnitOfWorkFactory
+
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(), timezone=settings.zone)
+    if seed:
+        added = ensure_queue_services(ctx, load_queue_services())
+        if added:
+            log.info("Added %d queue services", added)
+    return Backend(ctx=ctx, engine=engine)
+
+
+def configure_logging(settings: Settings, verbose: bool = False) -> Path:
+    """Logs for staff, in the data directory. Visitor input is never logged."""
+    log_dir = settings.data_path / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "kiosk.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.addHandler(handler)
+    return path
+
+
+# -- Qt stations ------------------------------------------------------------------------------
+def _qt_application(argv: list[str] | None = None):
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.fonts import install_fonts
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("City Kiosk")
+    install_fonts(app)
+    _install_excepthook()
+    return app
+
+
+def _install_excepthook() -> None:
+    """An error in a slot is logged for staff; the visitor's screen carries on and shows no traceback."""
+    import sys
+
+    def hook(exc_type, exc, tb) -> None:
+        log.critical("Unhandled error", exc_info=(exc_type, exc, tb))
+
+    sys.excepthook = hook
+
+
+def _connect_when_ready(settings: Settings, stations: list, runner, on_ready=None, retry_ms: int = 5000) -> None:
+    """Open the database off the UI thread; the stations show at once and fill in when it is ready."""
+    from PySide6.QtCore import QTimer
+
+    def ready(backend: Backend) -> None:
+        for station in stations:
+            station.attach(backend.ctx)
+        if on_ready:
+            on_ready(backend)
+
+    def failed(exc: Exception) -> None:
+        log.error("Cannot open the database (%s); retrying in %d s", type(exc).__name__, retry_ms // 1000)
+        QTimer.singleShot(retry_ms, attempt)
+
+    def attempt() -> None:
+        runner.submit(lambda: build_backend(settings), ready, failed)
+
+    attempt()
+
+
+def _announce_ready_and_quit(app) -> None:
+    """For smoke tests and the start-up benchmark: say when the welcome screen is up, then leave."""
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    def ready() -> None:
+        app.processEvents()
+        sys.stdout.write("kiosk: ready\n")
+        sys.stdout.flush()
+        app.quit()
+
+    QTimer.singleShot(0, ready)
+
+
+def _exec(app) -> int:
+    """Run the event loop; on the way out let background work finish before Python shuts down."""
+    from PySide6.QtCore import QThreadPool
+
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    return code
+
+
+def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool = False) -> int:
+    from kiosk.ui.kiosk_window import KioskWindow
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    window = KioskWindow(
+        building_name=settings.building_name,
+        default_language=settings.default_language,
+        idle_seconds=settings.idle_seconds,
+        idle_warning_seconds=settings.idle_warning_seconds,
+        ticket_screen_seconds=settings.ticket_screen_seconds,
+    )
+    window.setWindowTitle(settings.building_name)
+    if windowed:
+        window.resize(1280, 900)
+        window.show()
+    else:
+        window.showFullScreen()
+    if exit_when_ready:
+        _announce_ready_and_quit(app)
+    _connect_when_ready(settings, [window], TaskRunner(window))
+    return _exec(app)
+
+
+def run_staff(settings: Settings) -> int:
+    from kiosk.ui.stations.reception import ReceptionConsole
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    console = ReceptionConsole(
+        counters=settings.counters, language=settings.staff_language, poll_interval_ms=settings.poll_interval_ms
+    )
+    console.resize(1400, 860)
+    console.show()
+    _connect_when_ready(settings, [console], TaskRunner(console))
+    return _exec(app)
+
+
+def run_demo(settings: Settings) -> int:
+    """Kiosk and reception console side by side on one SQLite file with a morning's queue."""
+    from kiosk.services.demo import seed_demo_queue
+    from kiosk.ui.kiosk_window import KioskWindow
+    from kiosk.ui.stations.reception import ReceptionConsole
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    kiosk = KioskWindow(
+        building_name=settings.building_name,
+        default_language=settings.default_language,
+        idle_seconds=settings.idle_seconds,
+        idle_warning_seconds=settings.idle_warning_seconds,
+        ticket_screen_seconds=settings.ticket_screen_seconds,
+    )
+    console = ReceptionConsole(
+        counters=settings.counters, language=settings.staff_language, poll_interval_ms=settings.poll_interval_ms
+    )
+    kiosk.setWindowTitle(f"{settings.building_name} · kiosk")
+    screen = app.primaryScreen().availableGeometry()
+    half = screen.width() // 2
+    kiosk.setGeometry(screen.x(), screen.y() + 30, half, screen.height() - 30)
+    console.setGeometry(screen.x() + half, screen.y() + 30, screen.width() - half, screen.height() - 30)
+    kiosk.show()
+    console.show()
+    runner = TaskRunner(console)
+
+    def seeded(backend: Backend) -> None:
+        runner.submit(lambda: seed_demo_queue(backend.ctx), lambda _n: console.refresh())
+
+    _connect_when_ready(settings, [kiosk, console], runner, on_ready=seeded)
+    return _exec(app)

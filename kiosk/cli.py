@@ -1,0 +1,140 @@
+"""The `kiosk` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="The front desk of a city's 311 program. With no command: the visitor kiosk, fullscreen.",
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--windowed", action="store_true", help="run the kiosk in a window, not fullscreen")
+    parser.add_argument("--database-url", help="override the database (SQLAlchemy URL)")
+    parser.add_argument("--verbose", action="store_true", help="log debug detail")
+    parser.add_argument(
+        "--exit-when-ready", action="store_true", help="show the welcome screen, print 'kiosk: ready' and exit"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("kiosk", help="the visitor kiosk (the default)")
+    commands.add_parser("staff", help="the reception console")
+    commands.add_parser("demo", help="kiosk and reception console side by side, with demo data")
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="bring the database to the newest schema")
+    db_commands.add_parser("current", help="print the database's schema revision")
+    shot = commands.add_parser("screenshot", help="render a screen to PNG (offscreen)")
+    shot.add_argument("screen", nargs="?", help="the screen's name (see --list)")
+    shot.add_argument("--list", action="store_true", help="name the screens that can be rendered")
+    shot.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
+    shot.add_argument("--large-print", action="store_true")
+    shot.add_argument("--size", help="WIDTHxHEIGHT in pixels")
+    shot.add_argument("-o", "--output", type=Path, help="the PNG file to write")
+    config = commands.add_parser("config", help="show the settings in force and where they come from")
+    config.add_argument("--init", action="store_true", help="write a settings file with every option documented")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from kiosk.settings import SettingsError, config_path, load_settings
+
+    try:
+        settings = load_settings(database_url=args.database_url)
+    except SettingsError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or "kiosk"
+    if command == "config":
+        return _config(settings, args, config_path())
+    if command == "screenshot":
+        return _screenshot(args)
+    if command == "db":
+        return _db(settings, args)
+
+    from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
+
+    configure_logging(settings, args.verbose)
+    if command == "staff":
+        return run_staff(settings)
+    if command == "demo":
+        if not args.database_url and "database_url" not in settings.sources.values():
+            from dataclasses import replace
+
+            demo_db = settings.data_path / "demo.sqlite3"
+            settings = replace(settings, database_url=f"sqlite:///{demo_db}")
+            print(f"kiosk demo: database {demo_db}")
+        return run_demo(settings)
+    return run_kiosk(settings, windowed=args.windowed, exit_when_ready=args.exit_when_ready)
+
+
+def _config(settings, args, path: Path) -> int:
+    from kiosk.settings import SETTINGS, write_default_file
+
+    if args.init:
+        if path.exists():
+            print(f"kiosk: {path} exists; not overwritten", file=sys.stderr)
+            return 1
+        write_default_file(path)
+        print(f"Wrote {path}")
+        return 0
+    print(f"settings file: {path}{'' if path.exists() else ' (absent: defaults in force)'}")
+    for option in SETTINGS:
+        value = getattr(settings, option.name)
+        if option.name == "database_url":
+            from sqlalchemy.engine import make_url
+
+            value = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        print(f"{option.name} = {value!r}    [{settings.sources.get(option.name, 'default')}]")
+    return 0
+
+
+def _db(settings, args) -> int:
+    from kiosk.storage.database import make_engine
+    from kiosk.storage.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        if args.db_command == "upgrade":
+            changed = upgrade(engine)
+            print("Database upgraded." if changed else "Database already up to date.")
+        else:
+            with engine.connect() as connection:
+                print(current_revision(connection) or "empty")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _screenshot(args) -> int:
+    from kiosk.i18n import LANGUAGE_CODES
+    from kiosk.screenshots import SCREENS, render
+
+    if args.list:
+        for name, what in SCREENS.items():
+            print(f"{name:14} {what}")
+        return 0
+    if not args.screen or args.screen not in SCREENS:
+        print(f"kiosk: name a screen: {', '.join(SCREENS)}", file=sys.stderr)
+        return 2
+    if args.lang not in LANGUAGE_CODES:
+        print(f"kiosk: --lang must be one of {', '.join(LANGUAGE_CODES)}", file=sys.stderr)
+        return 2
+    size = None
+    if args.size:
+        try:
+            width, height = (int(v) for v in args.size.lower().split("x"))
+            size = (width, height)
+        except ValueError:
+            print("kiosk: --size must look like 1920x1080", file=sys.stderr)
+            return 2
+    output = args.output or Path(f"{args.screen}-{args.lang}{'-large' if args.large_print else ''}.png")
+    render(args.screen, args.lang, output, large_print=args.large_print, size=size)
+    print(output)
+    return 0

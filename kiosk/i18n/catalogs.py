@@ -1,0 +1,63 @@
+"""Loading gettext catalogs, compiling a .po on first use when no .mo was built."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import logging
+import threading
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "kiosk"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+_lock = threading.Lock()
+
+
+def po_path(code: str) -> Path:
+    return TRANSLATIONS_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_po(po: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_all(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Write a .mo beside every .po (at build or install time)."""
+    written = []
+    for po in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo = po.with_suffix(".mo")
+        mo.write_bytes(compile_po(po))
+        written.append(mo)
+    return written
+
+
+@cache
+def _load(code: str) -> gettext.NullTranslations:
+    po = po_path(code)
+    if not po.exists():
+        return gettext.NullTranslations()
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    data = compile_po(po)
+    try:
+        mo.write_bytes(data)
+    except OSError:
+        log.info("Could not save the compiled catalogue %s; it is compiled in memory each start", mo)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def translations_for(code: str) -> gettext.NullTranslations:
+    with _lock:
+        return _load(code)

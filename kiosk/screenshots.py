@@ -1,0 +1,118 @@
+"""Render any named screen to PNG offscreen, in any language and in large print.
+
+Each screen is reached the way a visitor or receptionist reaches it, on a throwaway database with
+demo data, so the picture shows what a person would see.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SCREENS: dict[str, str] = {
+    "welcome": "Visitor kiosk: choose a language",
+    "services": "Visitor kiosk: what did you come for",
+    "name": "Visitor kiosk: optional first name",
+    "name-error": "Visitor kiosk: first name refused (too long)",
+    "ticket": "Visitor kiosk: the ticket with place in line and wait",
+    "idle-warning": "Visitor kiosk: 'do you need more time?' before the idle reset",
+    "console": "Reception console with a queue and a called ticket",
+}
+KIOSK_SIZE = (1920, 1080)
+CONSOLE_SIZE = (1600, 900)
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready in time")
+        QApplication.processEvents()
+        time.sleep(0.005)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def render(
+    screen: str, language: str, output: Path, large_print: bool = False, size: tuple[int, int] | None = None
+) -> Path:
+    if screen not in SCREENS:
+        raise KeyError(screen)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.app import _qt_application, build_backend
+    from kiosk.services.demo import seed_demo_queue
+    from kiosk.settings import load_settings
+
+    app = _qt_application([])
+    with tempfile.TemporaryDirectory(prefix="kiosk-shot-") as tmp:
+        settings = load_settings(
+            path=Path(tmp) / "absent.toml", environ={}, data_dir=tmp, default_language=language, staff_language=language
+        )
+        backend = build_backend(settings)
+        seed_demo_queue(backend.ctx)
+        try:
+            widget = _console(backend, settings, language) if screen == "console" else _kiosk(
+                backend, settings, screen, language, large_print
+            )
+            width, height = size or (CONSOLE_SIZE if screen == "console" else KIOSK_SIZE)
+            widget.resize(width, height)
+            _wait(lambda: True)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            if not widget.grab().save(str(output)):
+                raise OSError(f"could not write {output}")
+            widget.close()
+            widget.deleteLater()
+            app.processEvents()
+        finally:
+            backend.dispose()
+    return output
+
+
+def _kiosk(backend, settings, screen: str, language: str, large_print: bool):
+    from kiosk.ui.flow import Step
+    from kiosk.ui.kiosk_window import KioskWindow
+
+    window = KioskWindow(building_name=settings.building_name, default_language=language)
+    window.resize(*KIOSK_SIZE)
+    window.show()
+    window.attach(backend.ctx)
+    _wait(lambda: bool(window.services.services))
+    if large_print:
+        window.toggle_large_print()
+    if screen == "welcome":
+        return window
+    window.choose_language(language)
+    if screen in ("services", "idle-warning"):
+        if screen == "idle-warning":
+            window.idle._start_warning()
+        return window
+    window.choose_service("permits")
+    if screen == "name":
+        return window
+    if screen == "name-error":
+        window.name_screen.field.setMaxLength(1000)
+        window.name_screen.field.setText("M" * 60)
+        window.name_screen.submit_button.click()
+        _wait(lambda: window.name_screen.error.isVisible())
+        return window
+    window.name_screen.field.setText("Maria")
+    window.name_screen.submit_button.click()
+    _wait(lambda: window.flow.step == Step.TICKET)
+    return window
+
+
+def _console(backend, settings, language: str):
+    from kiosk.ui.stations.reception import ReceptionConsole
+
+    console = ReceptionConsole(counters=settings.counters, language=language)
+    console.resize(*CONSOLE_SIZE)
+    console.show()
+    console.counter_box.setCurrentIndex(1)
+    console.attach(backend.ctx)
+    _wait(lambda: console.snapshot is not None)
+    return console

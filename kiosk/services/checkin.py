@@ -1,0 +1,63 @@
+"""A visitor checks in for a service and gets a ticket."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kiosk.domain.errors import ServiceUnavailable
+from kiosk.domain.queue import estimate_wait, position_in_line
+from kiosk.domain.services import QueueService
+from kiosk.domain.tickets import Ticket, clean_first_name, format_number
+from kiosk.services.context import ServiceContext
+from kiosk.services.estimates import current_estimate_inputs
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    ticket: Ticket
+    service: QueueService
+    position: int
+    estimated_wait: timedelta
+
+
+def list_services(ctx: ServiceContext) -> list[QueueService]:
+    """The services offered at the kiosk, in display order."""
+    with ctx.uow() as uow:
+        services = uow.services.all()
+    return sorted((s for s in services if s.active), key=lambda s: (s.sort_order, s.code))
+
+
+def check_in(ctx: ServiceContext, service_code: str, first_name: str | None = None) -> CheckInResult:
+    name = clean_first_name(first_name)
+    now = ctx.now()
+    service_date = ctx.today()
+    with ctx.uow(write=True) as uow:
+        service = uow.services.get(service_code)
+        if service is None or not service.active:
+            raise ServiceUnavailable()
+        sequence = uow.tickets.allocate_sequence(service_date, service.code)
+        ticket = uow.tickets.add(
+            Ticket(
+                number=format_number(service.prefix, sequence),
+                sequence=sequence,
+                service_code=service.code,
+                service_date=service_date,
+                created_at=now,
+                queued_at=now,
+                first_name=name,
+                priority=service.priority,
+            )
+        )
+        waiting = uow.tickets.waiting()
+        position = position_in_line(ticket, waiting)
+        ahead = [t for t in waiting if t.id != ticket.id][: position - 1]
+        typical, counters = current_estimate_inputs(uow, now)
+        uow.changes.bump()
+        uow.commit()
+    return CheckInResult(
+        ticket=ticket,
+        service=service,
+        position=position,
+        estimated_wait=estimate_wait(ahead, typical, counters),
+    )

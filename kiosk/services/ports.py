@@ -1,0 +1,93 @@
+"""What the services need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+
+from kiosk.domain.services import QueueService
+from kiosk.domain.tickets import Ticket
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class TicketRepository(Protocol):
+    def add(self, ticket: Ticket) -> Ticket:
+        """Store a new ticket and return it with its id."""
+        ...
+
+    def get(self, ticket_id: int) -> Ticket | None: ...
+
+    def save(self, ticket: Ticket) -> None:
+        """Write back a ticket's changed state."""
+        ...
+
+    def allocate_sequence(self, service_date: date, service_code: str) -> int:
+        """The next number of the day for a service; never the same twice, even across stations."""
+        ...
+
+    def waiting(self) -> list[Ticket]:
+        """Every waiting ticket, in queue order."""
+        ...
+
+    def claim_next_waiting(self) -> Ticket | None:
+        """The first waiting ticket, locked so that no other station can take it in its transaction."""
+        ...
+
+    def at_counters(self) -> list[Ticket]:
+        """Tickets called or being served, most recently called first."""
+        ...
+
+    def at_counter(self, counter: str) -> list[Ticket]: ...
+
+    def recent_service_durations(self, since: datetime) -> list[tuple[str, timedelta]]:
+        """(service code, time at the counter) of tickets finished since ``since``."""
+        ...
+
+    def counters_active_since(self, since: datetime) -> int: ...
+
+    def finished_since(self, since: datetime) -> list[Ticket]: ...
+
+
+class ServiceRepository(Protocol):
+    def all(self) -> list[QueueService]: ...
+
+    def get(self, code: str) -> QueueService | None: ...
+
+    def add(self, service: QueueService) -> None: ...
+
+
+class ChangeMarker(Protocol):
+    """A number that grows whenever the queue changes, cheap to read from any station."""
+
+    def bump(self) -> None: ...
+
+    def current(self) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    tickets: TicketRepository
+    services: ServiceRepository
+    changes: ChangeMarker
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work durable; what a visitor is told succeeded must survive a power cut."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = False) -> UnitOfWork:
+        """A fresh unit of work. ``write`` asks for the write lock up front (SQLite)."""
+        ...
+

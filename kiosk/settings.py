@@ -1,0 +1,168 @@
+"""Settings: a TOML file in the user config directory, then ``KIOSK_*`` environment variables.
+
+Every option, its default and its meaning is listed in SETTINGS below; ``kiosk config`` prints the
+values in force and where they came from, and ``kiosk config --init`` writes a commented file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+APP_NAME = "city-kiosk"
+LANGUAGES = ("en", "es", "vi", "zh_Hant", "ru")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the program cannot use; the message names the setting and the source."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Option, ...] = (
+    Option("database_url", "", "SQLAlchemy URL. Empty: a SQLite file in the data directory. "
+           "Several stations share postgresql://user:password@host/dbname."),
+    Option("data_dir", "", "Where the SQLite database and logs live. Empty: the user data directory."),
+    Option("timezone", "America/Los_Angeles", "The building's time zone (IANA name): times are shown in it "
+           "and ticket numbers start again at its midnight."),
+    Option("building_name", "The Portland Building", "Shown on the welcome screen."),
+    Option("default_language", "en", "The kiosk's language when nobody is using it: en, es, vi, zh_Hant or ru."),
+    Option("staff_language", "en", "The language of the staff stations."),
+    Option("counters", ["1", "2", "3", "4"], "The counters reception calls tickets to."),
+    Option("idle_seconds", 60, "Seconds without a touch before the kiosk asks whether the visitor needs more time."),
+    Option("idle_warning_seconds", 30, "Seconds the 'more time?' warning stays before the kiosk clears everything "
+           "(at least 20, WCAG 2.2.1)."),
+    Option("ticket_screen_seconds", 25, "Seconds the ticket stays on screen before the welcome screen returns."),
+    Option("poll_interval_ms", 250, "How often staff stations look for queue changes made elsewhere."),
+)
+_BY_NAME = {o.name: o for o in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    data_dir: str = ""
+    timezone: str = "America/Los_Angeles"
+    building_name: str = "The Portland Building"
+    default_language: str = "en"
+    staff_language: str = "en"
+    counters: tuple[str, ...] = ("1", "2", "3", "4")
+    idle_seconds: int = 60
+    idle_warning_seconds: int = 30
+    ticket_screen_seconds: int = 25
+    poll_interval_ms: int = 250
+    sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'kiosk.sqlite3'}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def config_path() -> Path:
+    override = os.environ.get("KIOSK_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    default = _BY_NAME[name].default
+    try:
+        if isinstance(default, list):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            result = tuple(str(v).strip() for v in items if str(v).strip())
+            if not result:
+                raise ValueError("needs at least one entry")
+            return result
+        if isinstance(default, int):
+            return int(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{source}: setting {name!r} has an unusable value {value!r} ({exc})") from exc
+
+
+def _validate(settings: Settings) -> None:
+    where = settings.sources
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"{where.get('timezone')}: unknown time zone {settings.timezone!r}") from exc
+    for name in ("default_language", "staff_language"):
+        if getattr(settings, name) not in LANGUAGES:
+            raise SettingsError(
+                f"{where.get(name)}: {name} must be one of {', '.join(LANGUAGES)}, not {getattr(settings, name)!r}"
+            )
+    if settings.idle_warning_seconds < 20:
+        raise SettingsError(f"{where.get('idle_warning_seconds')}: idle_warning_seconds must be at least 20")
+    for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms"):
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"{where.get(name)}: {name} must be positive")
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    path = path or config_path()
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, Any] = {}
+    sources = {o.name: "default" for o in SETTINGS}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{path}: cannot read the settings file ({exc})") from exc
+        for key, value in data.items():
+            if key not in _BY_NAME:
+                raise SettingsError(f"{path}: unknown setting {key!r}")
+            values[key] = _coerce(key, value, str(path))
+            sources[key] = str(path)
+    for option in SETTINGS:
+        env_name = "KIOSK_" + option.name.upper()
+        if environ.get(env_name, "") != "":
+            values[option.name] = _coerce(option.name, environ[env_name], env_name)
+            sources[option.name] = env_name
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value, "command line")
+            sources[key] = "command line"
+    known = {f.name for f in fields(Settings)}
+    settings = Settings(**{k: v for k, v in values.items() if k in known}, sources=sources)
+    _validate(settings)
+    return settings
+
+
+def default_file_text() -> str:
+    """A settings file with every option commented out at its default, for `kiosk config --init`."""
+    import tomli_w
+
+    lines = ["# City kiosk settings. Uncomment a line to change it; KIOSK_<NAME> variables override this file.", ""]
+    for option in SETTINGS:
+        lines.append(f"# {option.help}")
+        lines.append("# " + tomli_w.dumps({option.name: option.default}).strip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_default_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only from the first byte: the file may later hold a database password.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(default_file_text())

@@ -1,0 +1,1 @@
+"""SQLAlchemy adapter: the models, repositories, unit of work and migrations."""

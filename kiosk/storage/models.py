@@ -1,0 +1,117 @@
+"""Tables. Kept inside storage: the rest of the program sees domain objects only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class QueueServiceRow(Base):
+    __tablename__ = "queue_services"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(2))
+    names: Mapped[dict] = mapped_column(JSON)
+    descriptions: Mapped[dict] = mapped_column(JSON, default=dict)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    average_minutes: Mapped[float] = mapped_column(Float, default=8.0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TicketRow(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(12))
+    sequence: Mapped[int] = mapped_column(Integer)
+    service_code: Mapped[str] = mapped_column(ForeignKey("queue_services.code"))
+    service_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    counter: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    serving_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+
+    __table_args__ = (
+        # A number is issued once per day and service; continuations of a transfer reuse the
+        # visitor's number and are not issuances.
+        Index(
+            "uq_tickets_issued_number",
+            "service_date",
+            "service_code",
+            "sequence",
+            unique=True,
+            sqlite_where=text("transferred_from_id IS NULL"),
+            postgresql_where=text("transferred_from_id IS NULL"),
+        ),
+        Index("ix_tickets_queue", "status", "priority", "queued_at"),
+    )
+
+
+class TicketSequenceRow(Base):
+    __tablename__ = "ticket_sequences"
+
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeCounterRow(Base):
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

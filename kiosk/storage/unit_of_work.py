@@ -1,0 +1,48 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.storage.database import WRITE_OPTION
+from kiosk.storage.repositories import SqlChangeMarker, SqlServiceRepository, SqlTicketRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, factory: sessionmaker[Session], write: bool) -> None:
+        self._factory = factory
+        self._write = write
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        if self._write:
+            # Procure the connection with the write option so SQLite begins IMMEDIATE.
+            self.session.connection(execution_options={WRITE_OPTION: True})
+        self.tickets = SqlTicketRepository(self.session)
+        self.services = SqlServiceRepository(self.session)
+        self.changes = SqlChangeMarker(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions, write)

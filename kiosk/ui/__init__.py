@@ -1,0 +1,1 @@
+"""Qt widgets, screens and stations. Talks to services and i18n only."""

@@ -1,0 +1,75 @@
+"""Which kiosk screen follows which: plain Python, tested without widgets."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from kiosk.i18n import LANGUAGE_CODES
+
+
+class Step(enum.StrEnum):
+    WELCOME = "welcome"
+    SERVICES = "services"
+    NAME = "name"
+    TICKET = "ticket"
+
+
+@dataclass
+class Visit:
+    """Everything one visitor chose or typed; dropped whole when the visit ends."""
+
+    language: str
+    large_print: bool = False
+    service_code: str | None = None
+    first_name: str | None = None
+    result: object | None = None
+
+
+@dataclass
+class KioskFlow:
+    default_language: str = "en"
+    step: Step = Step.WELCOME
+    visit: Visit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.visit = Visit(language=self.default_language)
+
+    def choose_language(self, code: str) -> None:
+        if code not in LANGUAGE_CODES:
+            raise ValueError(code)
+        self.visit.language = code
+        self.step = Step.SERVICES
+
+    def toggle_large_print(self) -> bool:
+        self.visit.large_print = not self.visit.large_print
+        return self.visit.large_print
+
+    def choose_service(self, code: str) -> None:
+        self.visit.service_code = code
+        self.step = Step.NAME
+
+    def ticket_issued(self, result: object) -> None:
+        self.visit.result = result
+        # The ticket carries what staff need; the typed name is not kept in the session.
+        self.visit.first_name = None
+        self.step = Step.TICKET
+
+    def back(self) -> None:
+        if self.step == Step.NAME:
+            self.visit.first_name = None
+            self.step = Step.SERVICES
+        elif self.step == Step.SERVICES:
+            self.visit.service_code = None
+            self.step = Step.WELCOME
+        elif self.step == Step.TICKET:
+            self.reset()
+
+    def reset(self) -> None:
+        """End the visit: nothing the visitor chose or typed survives."""
+        self.visit = Visit(language=self.default_language)
+        self.step = Step.WELCOME
+
+    @property
+    def in_visit(self) -> bool:
+        return self.step != Step.WELCOME

@@ -1,0 +1,261 @@
+"""The visitor kiosk: language, service, optional name, ticket; idle reset; large print."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.i18n import _, use_language
+from kiosk.services import checkin
+from kiosk.services.context import ServiceContext
+from kiosk.ui.flow import KioskFlow, Step
+from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.screens.name import NameScreen
+from kiosk.ui.screens.services import ServicesScreen
+from kiosk.ui.screens.ticket import TicketScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.tasks import TaskRunner, user_message
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.buttons import button, set_text
+from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
+
+log = logging.getLogger(__name__)
+
+
+class KioskWindow(QWidget):
+    """One visitor at a time. Everything a visitor did is dropped when the visit ends."""
+
+    ticket_issued = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        building_name: str,
+        default_language: str = "en",
+        idle_seconds: int = 60,
+        idle_warning_seconds: int = 30,
+        ticket_screen_seconds: int = 25,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kioskRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.ctx: ServiceContext | None = None
+        self.flow = KioskFlow(default_language=default_language)
+        self.runner = runner or TaskRunner(self)
+        self.ticket_screen_seconds = ticket_screen_seconds
+
+        self.building = label("building", self, "buildingName")
+        self.building.setText(building_name)
+        self.large_print_button = button("", "largePrintButton", self)
+        self.large_print_button.setCheckable(True)
+        self.large_print_button.clicked.connect(self.toggle_large_print)
+        header = QHBoxLayout()
+        header.setContentsMargins(48, 16, 48, 0)
+        header.addWidget(self.building, 1)
+        header.addWidget(self.large_print_button)
+
+        self.welcome = WelcomeScreen(self)
+        self.services = ServicesScreen(self)
+        self.name_screen = NameScreen(self)
+        self.ticket = TicketScreen(self)
+        self.screens: dict[Step, Screen] = {
+            Step.WELCOME: self.welcome,
+            Step.SERVICES: self.services,
+            Step.NAME: self.name_screen,
+            Step.TICKET: self.ticket,
+        }
+        self.stack = QStackedWidget(self)
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+
+        self.back_button = button("", "backButton", self)
+        self.start_over_button = button("", "startOverButton", self)
+        self.back_button.clicked.connect(self.go_back)
+        self.start_over_button.clicked.connect(self.reset)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(48, 0, 48, 24)
+        footer.addWidget(self.back_button)
+        footer.addStretch(1)
+        footer.addWidget(self.start_over_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(footer)
+
+        self.overlay = IdleOverlay(self)
+        self.idle = IdleWatcher(self, idle_seconds * 1000, idle_warning_seconds)
+        self.idle.tick.connect(self._idle_tick)
+        self.idle.expired.connect(self.reset)
+        self.overlay.more_time.connect(self._more_time)
+        self.overlay.start_over.connect(self.reset)
+
+        self.ticket_timer = QTimer(self, interval=1000)
+        self.ticket_timer.timeout.connect(self._ticket_tick)
+
+        self.welcome.language_chosen.connect(self.choose_language)
+        self.services.service_chosen.connect(self.choose_service)
+        self.name_screen.submitted.connect(self.submit)
+        self.ticket.done.connect(self.reset)
+
+        self._apply_theme()
+        self._show_step()
+
+    # -- wiring -------------------------------------------------------------------------------
+    def attach(self, ctx: ServiceContext) -> None:
+        """The database is ready: load the services offered."""
+        self.ctx = ctx
+        self.reload_services()
+
+    def reload_services(self, on_loaded: Callable[[], None] | None = None) -> None:
+        if self.ctx is None:
+            return
+        ctx = self.ctx
+
+        def loaded(services) -> None:
+            self.services.set_services(services)
+            self._retranslate()
+            if on_loaded:
+                on_loaded()
+
+        self.runner.submit(lambda: checkin.list_services(ctx), loaded, self._background_error)
+
+    # -- visitor actions ----------------------------------------------------------------------
+    def choose_language(self, code: str) -> None:
+        self.flow.choose_language(code)
+        self._show_step()
+
+    def choose_service(self, code: str) -> None:
+        self.flow.choose_service(code)
+        self.name_screen.reset()
+        self._show_step()
+
+    def submit(self, first_name: str | None) -> None:
+        if self.ctx is None or self.flow.visit.service_code is None:
+            return
+        visit = self.flow.visit
+        ctx, code = self.ctx, visit.service_code
+        self.name_screen.set_busy(True)
+        self.name_screen.show_error("")
+
+        def issued(result) -> None:
+            if self.flow.visit is not visit:
+                return  # the visit ended (idle reset) while the ticket was being made
+            self.name_screen.set_busy(False)
+            self.flow.ticket_issued(result)
+            self.name_screen.reset()
+            self.ticket.show_result(result, self.ticket_screen_seconds)
+            self._show_step()
+            self.ticket_timer.start()
+            self.ticket_issued.emit(result)
+
+        def failed(exc: Exception) -> None:
+            if self.flow.visit is not visit:
+                return
+            self.name_screen.set_busy(False)
+            with use_language(self.flow.visit.language):
+                self.name_screen.show_error(user_message(exc))
+            if isinstance(exc, InvalidInput):
+                self.name_screen.field.setFocus()
+
+        self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
+
+    def go_back(self) -> None:
+        self.flow.back()
+        self._show_step()
+
+    def toggle_large_print(self) -> None:
+        self.flow.toggle_large_print()
+        self._apply_theme()
+        self._show_step()
+
+    def reset(self) -> None:
+        """End the visit: clear every field and choice and return to the welcome screen."""
+        self.ticket_timer.stop()
+        self.idle.disarm()
+        self.overlay.hide()
+        self.flow.reset()
+        for screen in self.screens.values():
+            screen.reset()
+        self._apply_theme()
+        self._show_step()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        large = self.flow.visit.large_print
+        self.setStyleSheet(Theme(large_print=large).stylesheet())
+        self.large_print_button.setChecked(large)
+        for screen in self.screens.values():
+            screen.apply_large_print(large)
+
+    def _retranslate(self) -> None:
+        with use_language(self.flow.visit.language):
+            set_text(
+                self.large_print_button,
+                _("Large print: on") if self.flow.visit.large_print else _("Large print: off"),
+                _("Makes all text twice as large"),
+            )
+            set_text(self.back_button, _("Back"))
+            set_text(self.start_over_button, _("Start over"), _("Clears everything and returns to the start"))
+            for screen in self.screens.values():
+                screen.retranslate()
+            self.overlay.retranslate()
+
+    def _show_step(self) -> None:
+        step = self.flow.step
+        screen = self.screens[step]
+        self._retranslate()
+        self.stack.setCurrentWidget(screen)
+        in_visit = self.flow.in_visit
+        self.back_button.setVisible(step in (Step.SERVICES, Step.NAME))
+        self.start_over_button.setVisible(step in (Step.SERVICES, Step.NAME))
+        if in_visit or self.flow.visit.large_print:
+            self.idle.arm()
+        else:
+            self.idle.disarm()
+        target = screen.first_focus()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _idle_tick(self, seconds: int) -> None:
+        with use_language(self.flow.visit.language):
+            self.overlay.show_countdown(seconds)
+
+    def _more_time(self) -> None:
+        self.overlay.hide()
+        self.idle.more_time()
+        target = self.screens[self.flow.step].first_focus()
+        if target is not None:
+            target.setFocus()
+
+    def _ticket_tick(self) -> None:
+        left = self.ticket.seconds_left - 1
+        if left <= 0 or self.flow.step != Step.TICKET:
+            self.reset()
+            return
+        with use_language(self.flow.visit.language):
+            self.ticket.set_seconds_left(left)
+
+    def _background_error(self, exc: Exception) -> None:
+        log.error("Kiosk background task failed: %s", type(exc).__name__)
+        with use_language(self.flow.visit.language):
+            self.services.status.setText(user_message(exc))
+            self.services.status.setVisible(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and self.flow.step in (Step.SERVICES, Step.NAME):
+            self.go_back()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())

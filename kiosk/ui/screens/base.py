@@ -1,0 +1,42 @@
+"""What every kiosk screen shares."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+def label(role: str = "", parent: QWidget | None = None, object_name: str = "") -> QLabel:
+    widget = QLabel(parent)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)  # visitor text is never interpreted as HTML
+    if role:
+        widget.setProperty("role", role)
+    if object_name:
+        widget.setObjectName(object_name)
+    return widget
+
+
+class Screen(QWidget):
+    """A kiosk screen. ``retranslate`` sets every text in the current language; ``reset`` forgets the visit."""
+
+    name = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{self.name}Screen")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(48, 24, 48, 24)
+        self.layout_.setSpacing(20)
+
+    def retranslate(self) -> None:
+        raise NotImplementedError  # every screen sets its own text
+
+    def reset(self) -> None:
+        """Forget whatever the visitor chose or typed on this screen."""
+
+    def apply_large_print(self, large: bool) -> None:
+        """Re-flow for large print (most screens need nothing: the style sheet scales the text)."""
+
+    def first_focus(self) -> QWidget | None:
+        return None

@@ -1,0 +1,70 @@
+"""An optional first name, so staff can greet the visitor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
+
+from kiosk.domain.tickets import FIRST_NAME_MAX
+from kiosk.i18n import _
+from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.widgets.buttons import button, set_text
+
+
+class NameScreen(Screen):
+    name = "name"
+    submitted = Signal(object)  # the typed name, or None to skip
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label("title", self, "nameTitle")
+        self.subtitle = label("subtitle", self)
+        self.field = QLineEdit(self)
+        self.field.setObjectName("firstNameField")
+        self.field.setMaxLength(FIRST_NAME_MAX)
+        self.error = label("error", self, "nameError")
+        self.busy = label("muted", self, "nameBusy")
+        self.skip_button = button("", "skipNameButton", self)
+        self.submit_button = button("primary", "getTicketButton", self)
+        self.skip_button.clicked.connect(lambda: self.submitted.emit(None))
+        self.submit_button.clicked.connect(self._submit)
+        self.field.returnPressed.connect(self._submit)
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        row.addWidget(self.skip_button, 1)
+        row.addWidget(self.submit_button, 2)
+        for widget in (self.title, self.subtitle, self.field, self.error, self.busy):
+            self.layout_.addWidget(widget)
+        self.layout_.addLayout(row)
+        self.layout_.addStretch(1)
+        self.reset()
+
+    def _submit(self) -> None:
+        text = self.field.text().strip()
+        self.submitted.emit(text or None)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("What is your first name?"))
+        self.subtitle.setText(_("This is optional. Staff use it to greet you. You can skip it."))
+        self.field.setPlaceholderText(_("First name (optional)"))
+        self.field.setAccessibleName(_("First name (optional)"))
+        self.busy.setText(_("Making your ticket…"))
+        set_text(self.skip_button, _("Skip"), _("Get a ticket without giving a name"))
+        set_text(self.submit_button, _("Get my ticket"))
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for widget in (self.skip_button, self.submit_button, self.field):
+            widget.setEnabled(not busy)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def reset(self) -> None:
+        self.field.clear()
+        self.show_error("")
+        self.set_busy(False)
+
+    def first_focus(self) -> QWidget | None:
+        return self.field

@@ -1,0 +1,51 @@
+"""Welcome: each language offered in its own script, each saying how to begin in that language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.i18n import LANGUAGES, _, use_language
+from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.widgets.buttons import ChoiceButton
+
+
+class WelcomeScreen(Screen):
+    name = "welcome"
+    language_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label("title", self, "welcomeTitle")
+        self.subtitle = label("subtitle", self)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.subtitle)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.language_buttons: dict[str, ChoiceButton] = {}
+        for language in LANGUAGES:
+            choice = ChoiceButton(language.code, self)
+            choice.setObjectName(f"language_{language.code}")
+            choice.setProperty("role", "choice")
+            choice.clicked.connect(lambda _checked=False, code=language.code: self.language_chosen.emit(code))
+            self.language_buttons[language.code] = choice
+        self.layout_.addLayout(self.grid)
+        self.layout_.addStretch(1)
+        self.apply_large_print(False)
+
+    def apply_large_print(self, large: bool) -> None:
+        columns = 1 if large else 2
+        for index, language in enumerate(LANGUAGES):
+            self.grid.addWidget(self.language_buttons[language.code], index // columns, index % columns)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Welcome. How can we help you today?"))
+        self.subtitle.setText(_("Touch your language to begin."))
+        for language in LANGUAGES:
+            # Each button speaks its own language, whatever language the screen is in.
+            with use_language(language.code):
+                hint = _("Touch here to continue in this language")
+            self.language_buttons[language.code].set_content(language.endonym, hint)
+
+    def first_focus(self) -> QWidget | None:
+        return self.language_buttons[LANGUAGES[0].code]

@@ -1,0 +1,82 @@
+"""Run service calls off the UI thread and hand results back on it.
+
+The UI thread never waits on the database (a shared PostgreSQL can be slow or away): every service
+call goes through a TaskRunner, and its callback runs on the UI thread when the call returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from kiosk.domain.errors import DomainError
+from kiosk.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    finished = Signal(object, object)  # result, exception
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - every failure is reported back to the UI thread
+            self.relay.finished.emit(None, exc)
+        else:
+            self.relay.finished.emit(result, None)
+
+
+class TaskRunner(QObject):
+    """Submits callables to a thread pool; callbacks run on the thread that owns the runner."""
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._relays: set[_Relay] = set()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._relays)
+
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        relay = _Relay()
+        relay.moveToThread(self.thread())
+        self._relays.add(relay)
+
+        def deliver(result: Any, exc: Exception | None) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            if exc is not None:
+                if not isinstance(exc, DomainError):
+                    log.error("Background task failed", exc_info=(type(exc), exc, exc.__traceback__))
+                if on_error is not None:
+                    on_error(exc)
+            elif on_done is not None:
+                on_done(result)
+
+        relay.finished.connect(deliver)
+        self.pool.start(_Job(fn, relay))
+
+
+def user_message(exc: Exception) -> str:
+    """What a person is told about a failure: the rule's own words, or a calm general message."""
+    if isinstance(exc, DomainError):
+        return _(exc.message, **exc.params)
+    return _("Something went wrong on our side. Please try again, or ask at the front desk.")

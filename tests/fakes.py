@@ -1,0 +1,135 @@
+"""In-memory adapters for fast service tests."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timedelta
+
+from kiosk.domain.queue import in_queue_order
+from kiosk.domain.services import QueueService
+from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.tickets: dict[int, Ticket] = {}
+        self.services: dict[str, QueueService] = {}
+        self.sequences: dict[tuple[date, str], int] = {}
+        self.version = 0
+        self.next_id = 1
+        self.commits = 0
+
+
+class FakeTickets:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def add(self, ticket: Ticket) -> Ticket:
+        ticket.id = self.store.next_id
+        self.store.next_id += 1
+        self.store.tickets[ticket.id] = copy.deepcopy(ticket)
+        return ticket
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        found = self.store.tickets.get(ticket_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, ticket: Ticket) -> None:
+        self.store.tickets[ticket.id] = copy.deepcopy(ticket)
+
+    def allocate_sequence(self, service_date: date, service_code: str) -> int:
+        key = (service_date, service_code)
+        self.store.sequences[key] = self.store.sequences.get(key, 0) + 1
+        return self.store.sequences[key]
+
+    def waiting(self) -> list[Ticket]:
+        return in_queue_order(copy.deepcopy(t) for t in self.store.tickets.values() if t.status == TicketStatus.WAITING)
+
+    def claim_next_waiting(self) -> Ticket | None:
+        waiting = self.waiting()
+        return waiting[0] if waiting else None
+
+    def at_counters(self) -> list[Ticket]:
+        found = [copy.deepcopy(t) for t in self.store.tickets.values() if t.status in AT_COUNTER]
+        return sorted(found, key=lambda t: t.called_at, reverse=True)
+
+    def at_counter(self, counter: str) -> list[Ticket]:
+        return [t for t in self.at_counters() if t.counter == counter]
+
+    def recent_service_durations(self, since: datetime) -> list[tuple[str, timedelta]]:
+        return [
+            (t.service_code, t.finished_at - t.serving_at)
+            for t in self.store.tickets.values()
+            if t.status == TicketStatus.DONE and t.finished_at >= since and t.serving_at
+        ]
+
+    def counters_active_since(self, since: datetime) -> int:
+        return len({t.counter for t in self.store.tickets.values() if t.counter and t.called_at and t.called_at >= since})
+
+    def finished_since(self, since: datetime) -> list[Ticket]:
+        return [
+            copy.deepcopy(t)
+            for t in self.store.tickets.values()
+            if t.status == TicketStatus.DONE and t.finished_at >= since
+        ]
+
+
+class FakeServices:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def all(self) -> list[QueueService]:
+        return list(self.store.services.values())
+
+    def get(self, code: str) -> QueueService | None:
+        return self.store.services.get(code)
+
+    def add(self, service: QueueService) -> None:
+        self.store.services[service.code] = service
+
+
+class FakeChanges:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.pending = 0
+
+    def bump(self) -> None:
+        self.pending += 1
+
+    def current(self) -> int:
+        return self.store.version
+
+
+class FakeUnitOfWork:
+    """Commits copy the work into the store; leaving without commit throws it away."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def __enter__(self):
+        self._snapshot = copy.deepcopy(
+            (self.store.tickets, self.store.services, self.store.sequences, self.store.next_id)
+        )
+        self.tickets = FakeTickets(self.store)
+        self.services = FakeServices(self.store)
+        self.changes = FakeChanges(self.store)
+        self._committed = False
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._committed:
+            (self.store.tickets, self.store.services, self.store.sequences, self.store.next_id) = self._snapshot
+
+    def commit(self) -> None:
+        self._committed = True
+        self.store.version += self.changes.pending
+        self.changes.pending = 0
+        self.store.commits += 1
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self) -> None:
+        self.store = FakeStore()
+
+    def __call__(self, *, write: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
