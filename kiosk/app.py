@@ -33,7 +33,9 @@ def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = T
 
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
-    ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(), timezone=settings.zone)
+    ctx = ServiceContext(
+        uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(), timezone=settings.zone
+    )
     if seed:
         added = ensure_queue_services(ctx, load_queue_services())
         if added:
@@ -79,7 +81,9 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _connect_when_ready(settings: Settings, stations: list, runner, on_ready=None, retry_ms: int = 5000) -> None:
+def _connect_when_ready(
+    settings: Settings, stations: list, runner, on_ready=None, retry_ms: int = 5000
+) -> None:
     """Open the database off the UI thread; the stations show at once and fill in when it is ready."""
     from PySide6.QtCore import QTimer
 
@@ -153,7 +157,9 @@ def run_staff(settings: Settings) -> int:
 
     app = _qt_application()
     console = ReceptionConsole(
-        counters=settings.counters, language=settings.staff_language, poll_interval_ms=settings.poll_interval_ms
+        counters=settings.counters,
+        language=settings.staff_language,
+        poll_interval_ms=settings.poll_interval_ms,
     )
     console.resize(1400, 860)
     console.show()
@@ -177,7 +183,9 @@ def run_demo(settings: Settings) -> int:
         ticket_screen_seconds=settings.ticket_screen_seconds,
     )
     console = ReceptionConsole(
-        counters=settings.counters, language=settings.staff_language, poll_interval_ms=settings.poll_interval_ms
+        counters=settings.counters,
+        language=settings.staff_language,
+        poll_interval_ms=settings.poll_interval_ms,
     )
     kiosk.setWindowTitle(f"{settings.building_name} · kiosk")
     screen = app.primaryScreen().availableGeometry()

@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", help="override the database (SQLAlchemy URL)")
     parser.add_argument("--verbose", action="store_true", help="log debug detail")
     parser.add_argument(
-        "--exit-when-ready", action="store_true", help="show the welcome screen, print 'kiosk: ready' and exit"
+        "--exit-when-ready",
+        action="store_true",
+        help="show the welcome screen, print 'kiosk: ready' and exit",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("kiosk", help="the visitor kiosk (the default)")
@@ -37,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", help="WIDTHxHEIGHT in pixels")
     shot.add_argument("-o", "--output", type=Path, help="the PNG file to write")
     config = commands.add_parser("config", help="show the settings in force and where they come from")
-    config.add_argument("--init", action="store_true", help="write a settings file with every option documented")
+    config.add_argument(
+        "--init", action="store_true", help="write a settings file with every option documented"
+    )
     return parser
 
 

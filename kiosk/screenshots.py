@@ -51,13 +51,19 @@ def render(
     app = _qt_application([])
     with tempfile.TemporaryDirectory(prefix="kiosk-shot-") as tmp:
         settings = load_settings(
-            path=Path(tmp) / "absent.toml", environ={}, data_dir=tmp, default_language=language, staff_language=language
+            path=Path(tmp) / "absent.toml",
+            environ={},
+            data_dir=tmp,
+            default_language=language,
+            staff_language=language,
         )
         backend = build_backend(settings)
         seed_demo_queue(backend.ctx)
         try:
-            widget = _console(backend, settings, language) if screen == "console" else _kiosk(
-                backend, settings, screen, language, large_print
+            widget = (
+                _console(backend, settings, language)
+                if screen == "console"
+                else _kiosk(backend, settings, screen, language, large_print)
             )
             width, height = size or (CONSOLE_SIZE if screen == "console" else KIOSK_SIZE)
             widget.resize(width, height)

@@ -31,19 +31,39 @@ class Option:
 
 
 SETTINGS: tuple[Option, ...] = (
-    Option("database_url", "", "SQLAlchemy URL. Empty: a SQLite file in the data directory. "
-           "Several stations share postgresql://user:password@host/dbname."),
+    Option(
+        "database_url",
+        "",
+        "SQLAlchemy URL. Empty: a SQLite file in the data directory. "
+        "Several stations share postgresql://user:password@host/dbname.",
+    ),
     Option("data_dir", "", "Where the SQLite database and logs live. Empty: the user data directory."),
-    Option("timezone", "America/Los_Angeles", "The building's time zone (IANA name): times are shown in it "
-           "and ticket numbers start again at its midnight."),
+    Option(
+        "timezone",
+        "America/Los_Angeles",
+        "The building's time zone (IANA name): times are shown in it "
+        "and ticket numbers start again at its midnight.",
+    ),
     Option("building_name", "The Portland Building", "Shown on the welcome screen."),
-    Option("default_language", "en", "The kiosk's language when nobody is using it: en, es, vi, zh_Hant or ru."),
+    Option(
+        "default_language", "en", "The kiosk's language when nobody is using it: en, es, vi, zh_Hant or ru."
+    ),
     Option("staff_language", "en", "The language of the staff stations."),
     Option("counters", ["1", "2", "3", "4"], "The counters reception calls tickets to."),
-    Option("idle_seconds", 60, "Seconds without a touch before the kiosk asks whether the visitor needs more time."),
-    Option("idle_warning_seconds", 30, "Seconds the 'more time?' warning stays before the kiosk clears everything "
-           "(at least 20, WCAG 2.2.1)."),
-    Option("ticket_screen_seconds", 25, "Seconds the ticket stays on screen before the welcome screen returns."),
+    Option(
+        "idle_seconds",
+        60,
+        "Seconds without a touch before the kiosk asks whether the visitor needs more time.",
+    ),
+    Option(
+        "idle_warning_seconds",
+        30,
+        "Seconds the 'more time?' warning stays before the kiosk clears everything "
+        "(at least 20, WCAG 2.2.1).",
+    ),
+    Option(
+        "ticket_screen_seconds", 25, "Seconds the ticket stays on screen before the welcome screen returns."
+    ),
     Option("poll_interval_ms", 250, "How often staff stations look for queue changes made elsewhere."),
 )
 _BY_NAME = {o.name: o for o in SETTINGS}
@@ -66,7 +86,11 @@ class Settings:
 
     @property
     def data_path(self) -> Path:
-        return Path(self.data_dir) if self.data_dir else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return (
+            Path(self.data_dir)
+            if self.data_dir
+            else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        )
 
     @property
     def effective_database_url(self) -> str:
@@ -118,7 +142,9 @@ def _validate(settings: Settings) -> None:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")
 
 
-def load_settings(path: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+def load_settings(
+    path: Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
+) -> Settings:
     path = path or config_path()
     environ = dict(os.environ) if environ is None else environ
     values: dict[str, Any] = {}
@@ -152,7 +178,10 @@ def default_file_text() -> str:
     """A settings file with every option commented out at its default, for `kiosk config --init`."""
     import tomli_w
 
-    lines = ["# City kiosk settings. Uncomment a line to change it; KIOSK_<NAME> variables override this file.", ""]
+    lines = [
+        "# City kiosk settings. Uncomment a line to change it; KIOSK_<NAME> variables override this file.",
+        "",
+    ]
     for option in SETTINGS:
         lines.append(f"# {option.help}")
         lines.append("# " + tomli_w.dumps({option.name: option.default}).strip())

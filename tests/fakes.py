@@ -43,7 +43,9 @@ class FakeTickets:
         return self.store.sequences[key]
 
     def waiting(self) -> list[Ticket]:
-        return in_queue_order(copy.deepcopy(t) for t in self.store.tickets.values() if t.status == TicketStatus.WAITING)
+        return in_queue_order(
+            copy.deepcopy(t) for t in self.store.tickets.values() if t.status == TicketStatus.WAITING
+        )
 
     def claim_next_waiting(self) -> Ticket | None:
         waiting = self.waiting()
@@ -64,7 +66,13 @@ class FakeTickets:
         ]
 
     def counters_active_since(self, since: datetime) -> int:
-        return len({t.counter for t in self.store.tickets.values() if t.counter and t.called_at and t.called_at >= since})
+        return len(
+            {
+                t.counter
+                for t in self.store.tickets.values()
+                if t.counter and t.called_at and t.called_at >= since
+            }
+        )
 
     def finished_since(self, since: datetime) -> list[Ticket]:
         return [
@@ -118,7 +126,9 @@ class FakeUnitOfWork:
 
     def __exit__(self, *exc) -> None:
         if not self._committed:
-            (self.store.tickets, self.store.services, self.store.sequences, self.store.next_id) = self._snapshot
+            (self.store.tickets, self.store.services, self.store.sequences, self.store.next_id) = (
+                self._snapshot
+            )
 
     def commit(self) -> None:
         self._committed = True

@@ -90,4 +90,3 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = False) -> UnitOfWork:
         """A fresh unit of work. ``write`` asks for the write lock up front (SQLite)."""
         ...
-

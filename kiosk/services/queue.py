@@ -51,9 +51,7 @@ def snapshot(ctx: ServiceContext) -> QueueSnapshot:
         services = {s.code: s for s in uow.services.all()}
         typical, counters = current_estimate_inputs(uow, now)
         day_start = now - timedelta(hours=24)
-        served_today = sum(
-            1 for t in uow.tickets.finished_since(day_start) if t.service_date == ctx.today()
-        )
+        served_today = sum(1 for t in uow.tickets.finished_since(day_start) if t.service_date == ctx.today())
     entries = [
         WaitingEntry(ticket=t, position=i + 1, estimated_wait=estimate_wait(waiting[:i], typical, counters))
         for i, t in enumerate(waiting)
@@ -78,7 +76,9 @@ def call_next(ctx: ServiceContext, counter: str) -> Ticket:
     return ticket
 
 
-def _change(ctx: ServiceContext, ticket_id: int, action: Callable[[UnitOfWork, Ticket], Ticket | None]) -> Ticket:
+def _change(
+    ctx: ServiceContext, ticket_id: int, action: Callable[[UnitOfWork, Ticket], Ticket | None]
+) -> Ticket:
     with ctx.uow(write=True) as uow:
         ticket = uow.tickets.get(ticket_id)
         if ticket is None:

@@ -199,5 +199,7 @@ class SqlChangeMarker:
             self.session.flush()
 
     def current(self) -> int:
-        value = self.session.scalar(select(ChangeCounterRow.version).where(ChangeCounterRow.name == self.name))
+        value = self.session.scalar(
+            select(ChangeCounterRow.version).where(ChangeCounterRow.name == self.name)
+        )
         return int(value or 0)

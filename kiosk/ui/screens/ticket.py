@@ -52,7 +52,9 @@ class TicketScreen(Screen):
     def set_seconds_left(self, seconds: int) -> None:
         self.seconds_left = seconds
         self.countdown.setText(
-            ngettext("This screen will close in {n} second.", "This screen will close in {n} seconds.", seconds)
+            ngettext(
+                "This screen will close in {n} second.", "This screen will close in {n} seconds.", seconds
+            )
         )
 
     def retranslate(self) -> None:
@@ -67,14 +69,18 @@ class TicketScreen(Screen):
                 widget.clear()
             return
         name = result.ticket.first_name
-        self.heading.setText(_("Thank you, {name}. Your number is", name=name) if name else _("Your number is"))
+        self.heading.setText(
+            _("Thank you, {name}. Your number is", name=name) if name else _("Your number is")
+        )
         self.number.setText(result.ticket.number)
         self.number.setAccessibleName(_("Ticket number {number}", number=result.ticket.number))
         self.service.setText(result.service.name(current_language()))
         if result.position <= 1:
             self.position.setText(_("You are next in line."))
         else:
-            self.position.setText(_("Your place in line: {position}", position=format_number(result.position)))
+            self.position.setText(
+                _("Your place in line: {position}", position=format_number(result.position))
+            )
         self.wait.setText(_("Estimated wait: {wait}", wait=format_wait(result.estimated_wait)))
 
     def reset(self) -> None:

@@ -273,7 +273,9 @@ class ReceptionConsole(QMainWindow):
         ctx, counter = self.ctx, self.counter
         self._run(
             lambda: queue.call_next(ctx, counter),
-            lambda t: self._text(lambda: _("Called {number} to counter {counter}.", number=t.number, counter=counter)),
+            lambda t: self._text(
+                lambda: _("Called {number} to counter {counter}.", number=t.number, counter=counter)
+            ),
         )
 
     def _current(self):
@@ -289,7 +291,9 @@ class ReceptionConsole(QMainWindow):
         ctx = self.ctx
         self._run(
             lambda: action(ctx, ticket.id),
-            lambda t: self._text(lambda: _("Ticket {number}: {status}.", number=t.number, status=_(t.status.label))),
+            lambda t: self._text(
+                lambda: _("Ticket {number}: {status}.", number=t.number, status=_(t.status.label))
+            ),
         )
 
     def transfer(self) -> None:
@@ -301,8 +305,11 @@ class ReceptionConsole(QMainWindow):
         self._run(
             lambda: queue.transfer(ctx, ticket.id, code),
             lambda t: self._text(
-                lambda: _("Ticket {number} transferred to {service}.", number=t.number,
-                          service=self._service_name(t.service_code))
+                lambda: _(
+                    "Ticket {number} transferred to {service}.",
+                    number=t.number,
+                    service=self._service_name(t.service_code),
+                )
             ),
         )
 
@@ -470,8 +477,11 @@ class ReceptionConsole(QMainWindow):
             for other in self.snapshot.at_counters:
                 if other.counter != self.counter:
                     self.others.addItem(
-                        _("Counter {name}", name=other.counter) + f":  {other.number}  ·  "
-                        + self._service_name(other.service_code) + "  ·  " + _(other.status.label)
+                        _("Counter {name}", name=other.counter)
+                        + f":  {other.number}  ·  "
+                        + self._service_name(other.service_code)
+                        + "  ·  "
+                        + _(other.status.label)
                     )
 
     def _update_buttons(self) -> None:
