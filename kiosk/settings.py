@@ -129,7 +129,9 @@ def _validate(settings: Settings) -> None:
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(f"{where.get('timezone')}: unknown time zone {settings.timezone!r}") from exc
+        raise SettingsError(
+            f"{where.get('timezone')}: setting 'timezone' names an unknown time zone {settings.timezone!r}"
+        ) from exc
     for name in ("default_language", "staff_language"):
         if getattr(settings, name) not in LANGUAGES:
             raise SettingsError(
@@ -184,7 +186,11 @@ def default_file_text() -> str:
     ]
     for option in SETTINGS:
         lines.append(f"# {option.help}")
-        lines.append("# " + tomli_w.dumps({option.name: option.default}).strip())
+        rendered = tomli_w.dumps({option.name: option.default}, multiline_strings=False).strip()
+        lines.append(
+            "# "
+            + " ".join(part.strip() for part in rendered.splitlines()).replace("[ ", "[").replace(", ]", "]")
+        )
         lines.append("")
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ from kiosk.services.ports import UnitOfWork
 
 
 class CounterBusy(DomainError):
-    message = N_("{counter} is still with ticket {number}. Mark it served or no-show first.")
+    message = N_("Counter {counter} is still with ticket {number}. Mark it served or no-show first.")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.tickets import FIRST_NAME_MAX, TicketStatus
-from kiosk.i18n import LANGUAGES, _, use_language
+from kiosk.i18n import LANGUAGES, _, ngettext, use_language
 from kiosk.i18n.formatting import format_elapsed, format_time, format_wait
 from kiosk.services import checkin, queue
 from kiosk.services.context import ServiceContext
@@ -470,7 +470,7 @@ class ReceptionConsole(QMainWindow):
             if ticket.called_at and zone:
                 parts.append(_("called at {time}", time=format_time(ticket.called_at, zone)))
             if ticket.recall_count:
-                parts.append(_("recalled {count} times", count=ticket.recall_count))
+                parts.append(ngettext("recalled {n} time", "recalled {n} times", ticket.recall_count))
             self.current_details.setText(" · ".join(parts))
         self.others.clear()
         if self.snapshot:
