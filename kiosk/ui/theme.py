@@ -56,7 +56,7 @@ class Theme:
         r = "QWidget#kioskRoot"  # scoped: in `kiosk demo` a staff window shares the application
         focus = max(4, self.px(0.18))
         return f"""
-        {r}, {r} QStackedWidget, {r} QScrollArea, {r} QScrollArea > QWidget > QWidget {{
+        {r}, {r} QStackedWidget, {r} QScrollArea, {r} QWidget#screenBody {{
             background: {p.background};
         }}
         {r} QLabel {{ color: {p.text}; font-size: {self.px(1)}px; }}

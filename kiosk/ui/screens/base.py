@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 
 def label(role: str = "", parent: QWidget | None = None, object_name: str = "") -> QLabel:
@@ -25,9 +25,22 @@ class Screen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{self.name}Screen")
-        self.layout_ = QVBoxLayout(self)
+        # Every screen scrolls vertically when large print makes it taller than the display; it
+        # never scrolls sideways: text wraps to the width instead.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.body = QWidget()
+        self.body.setObjectName("screenBody")
+        self.layout_ = QVBoxLayout(self.body)
         self.layout_.setContentsMargins(48, 24, 48, 24)
         self.layout_.setSpacing(20)
+        self.scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
     def retranslate(self) -> None:
         raise NotImplementedError  # every screen sets its own text

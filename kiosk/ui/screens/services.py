@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QScroller, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.domain.services import QueueService
 from kiosk.i18n import _, current_language
@@ -26,17 +26,12 @@ class ServicesScreen(Screen):
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.subtitle)
         self.layout_.addWidget(self.status)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.holder = QWidget()
+        self.holder = QWidget(self.body)
         self.grid = QGridLayout(self.holder)
         self.grid.setSpacing(18)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.scroll.setWidget(self.holder)
-        self.layout_.addWidget(self.scroll, 1)
+        self.layout_.addWidget(self.holder)
+        self.layout_.addStretch(1)
 
     def set_services(self, services: list[QueueService]) -> None:
         for old in self.buttons:
@@ -55,7 +50,6 @@ class ServicesScreen(Screen):
         columns = 1 if self.large else 2
         for index, choice in enumerate(self.buttons):
             self.grid.addWidget(choice, index // columns, index % columns)
-        self.grid.setRowStretch(len(self.buttons), 1)
 
     def apply_large_print(self, large: bool) -> None:
         self.large = large

@@ -34,7 +34,8 @@ class WelcomeScreen(Screen):
         self.apply_large_print(False)
 
     def apply_large_print(self, large: bool) -> None:
-        columns = 1 if large else 2
+        # Two columns in both modes: the names are short, and all five languages stay in view.
+        columns = 2
         for index, language in enumerate(LANGUAGES):
             self.grid.addWidget(self.language_buttons[language.code], index // columns, index % columns)
 

@@ -160,7 +160,7 @@ class ReceptionConsole(QMainWindow):
         self.walkin_name.setMaxLength(FIRST_NAME_MAX)
         self.walkin_button = button("", "addWalkinButton", self.walkin_group)
         walkin_layout = QHBoxLayout(self.walkin_group)
-        walkin_layout.addWidget(self.walkin_service, 2)
+        walkin_layout.addWidget(self.walkin_service, 3)
         walkin_layout.addWidget(self.walkin_name, 2)
         walkin_layout.addWidget(self.walkin_button, 1)
 
