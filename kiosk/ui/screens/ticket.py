@@ -28,9 +28,9 @@ class TicketScreen(Screen):
         self.heading = label("subtitle", self.card, "ticketHeading")
         self.number = label("ticketNumber", self.card, "ticketNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.service = label("", self.card, "ticketService")
-        self.position = label("", self.card, "ticketPosition")
-        self.wait = label("", self.card, "ticketWait")
+        self.service = label("ticketService", self.card, "ticketService")
+        self.position = label("ticketInfo", self.card, "ticketPosition")
+        self.wait = label("ticketInfo", self.card, "ticketWait")
         for widget in (self.heading, self.number, self.service, self.position, self.wait):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             inner.addWidget(widget)
