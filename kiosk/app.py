@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,8 @@ def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = T
 
 def configure_logging(settings: Settings, verbose: bool = False) -> Path:
     """Logs for staff, in the data directory. Visitor input is never logged."""
+    import logging.handlers
+
     log_dir = settings.data_path / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "kiosk.log"
@@ -100,7 +101,9 @@ def _connect_when_ready(
     def attempt() -> None:
         runner.submit(lambda: build_backend(settings), ready, failed)
 
-    attempt()
+    # After the first paint: importing SQLAlchemy on a worker still competes for the GIL, and the
+    # welcome screen needs no database.
+    QTimer.singleShot(0, attempt)
 
 
 def _announce_ready_and_quit(app) -> None:

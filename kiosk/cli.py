@@ -109,6 +109,10 @@ def _db(settings, args) -> int:
             changed = upgrade(engine)
             print("Database upgraded." if changed else "Database already up to date.")
         else:
+            database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+            if database and not Path(database).exists():
+                print(f"empty (no database at {database})")
+                return 0
             with engine.connect() as connection:
                 print(current_revision(connection) or "empty")
     finally:
@@ -125,7 +129,11 @@ def _screenshot(args) -> int:
             print(f"{name:14} {what}")
         return 0
     if not args.screen or args.screen not in SCREENS:
-        print(f"kiosk: name a screen: {', '.join(SCREENS)}", file=sys.stderr)
+        given = f"no screen {args.screen!r}; " if args.screen else ""
+        print(f"kiosk: {given}name one of: {', '.join(SCREENS)}", file=sys.stderr)
+        return 2
+    if args.screen == "console" and args.large_print:
+        print("kiosk: --large-print applies to the visitor kiosk's screens, not the console", file=sys.stderr)
         return 2
     if args.lang not in LANGUAGE_CODES:
         print(f"kiosk: --lang must be one of {', '.join(LANGUAGE_CODES)}", file=sys.stderr)

@@ -38,12 +38,24 @@ def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         QApplication.processEvents()
 
 
+def _settle() -> None:
+    """Let pending layout, style and background results land before the picture is taken."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QThreadPool.globalInstance().waitForDone(5_000)
+        QApplication.processEvents()
+
+
 def render(
     screen: str, language: str, output: Path, large_print: bool = False, size: tuple[int, int] | None = None
 ) -> Path:
     if screen not in SCREENS:
         raise KeyError(screen)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QThreadPool
+
     from kiosk.app import _qt_application, build_backend
     from kiosk.services.demo import seed_demo_queue
     from kiosk.settings import load_settings
@@ -67,14 +79,17 @@ def render(
             )
             width, height = size or (CONSOLE_SIZE if screen == "console" else KIOSK_SIZE)
             widget.resize(width, height)
-            _wait(lambda: True)
+            _settle()
             output.parent.mkdir(parents=True, exist_ok=True)
             if not widget.grab().save(str(output)):
                 raise OSError(f"could not write {output}")
             widget.close()
+            _settle()
             widget.deleteLater()
             app.processEvents()
         finally:
+            # Polls may still be running on the pool: let them finish before the database goes.
+            QThreadPool.globalInstance().waitForDone(10_000)
             backend.dispose()
     return output
 

@@ -7,13 +7,10 @@ values in force and where they came from, and ``kiosk config --init`` writes a c
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import platformdirs
 
 APP_NAME = "city-kiosk"
 LANGUAGES = ("en", "es", "vi", "zh_Hant", "ru")
@@ -86,11 +83,11 @@ class Settings:
 
     @property
     def data_path(self) -> Path:
-        return (
-            Path(self.data_dir)
-            if self.data_dir
-            else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-        )
+        if self.data_dir:
+            return Path(self.data_dir)
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
     @property
     def effective_database_url(self) -> str:
@@ -105,6 +102,8 @@ def config_path() -> Path:
     override = os.environ.get("KIOSK_CONFIG")
     if override:
         return Path(override)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
 
 
@@ -118,6 +117,8 @@ def _coerce(name: str, value: Any, source: str) -> Any:
                 raise ValueError("needs at least one entry")
             return result
         if isinstance(default, int):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError("needs a whole number")
             return int(value)
         return str(value)
     except (TypeError, ValueError) as exc:
@@ -152,6 +153,8 @@ def load_settings(
     values: dict[str, Any] = {}
     sources = {o.name: "default" for o in SETTINGS}
     if path.exists():
+        import tomllib  # only when there is a file: start-up time counts on a kiosk
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

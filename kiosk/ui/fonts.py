@@ -8,15 +8,16 @@ because a fresh Debian has no CJK font and Qt would draw boxes.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kiosk.resources import resource_path
-
 log = logging.getLogger(__name__)
 
-FONT_DIR = resource_path("fonts")
+# Beside the package's other resources (kiosk/resources/fonts), found without importlib.resources:
+# start-up time counts.
+FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
 BUNDLED = ("NotoSansCJKtc-Regular-subset.otf", "NotoSansCJKtc-Bold-subset.otf")
 FAMILIES = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Noto Sans CJK TC"]
 

@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.domain.errors import InvalidInput
 from kiosk.i18n import _, use_language
-from kiosk.services import checkin
-from kiosk.services.context import ServiceContext
 from kiosk.ui.flow import KioskFlow, Step
 from kiosk.ui.screens.base import Screen, label
-from kiosk.ui.screens.name import NameScreen
-from kiosk.ui.screens.services import ServicesScreen
-from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.buttons import button, set_text
-from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
+
+if TYPE_CHECKING:
+    from kiosk.services.context import ServiceContext
+    from kiosk.ui.screens.name import NameScreen
+    from kiosk.ui.screens.services import ServicesScreen
+    from kiosk.ui.screens.ticket import TicketScreen
+    from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
 
 log = logging.getLogger(__name__)
 
 
 class KioskWindow(QWidget):
-    """One visitor at a time. Everything a visitor did is dropped when the visit ends."""
+    """One visitor at a time. Everything a visitor did is dropped when the visit ends.
+
+    Start-up builds only the welcome screen; the other screens are built once the first frame is
+    up (when the database is attached, or at the first touch, whichever comes first), so the
+    lobby sees a working welcome screen as early as possible.
+    """
 
     ticket_issued = Signal(object)
 
@@ -60,19 +66,17 @@ class KioskWindow(QWidget):
         header.addWidget(self.building, 1)
         header.addWidget(self.large_print_button)
 
+        self.idle_seconds = idle_seconds
+        self.idle_warning_seconds = idle_warning_seconds
         self.welcome = WelcomeScreen(self)
-        self.services = ServicesScreen(self)
-        self.name_screen = NameScreen(self)
-        self.ticket = TicketScreen(self)
-        self.screens: dict[Step, Screen] = {
-            Step.WELCOME: self.welcome,
-            Step.SERVICES: self.services,
-            Step.NAME: self.name_screen,
-            Step.TICKET: self.ticket,
-        }
+        self.services: ServicesScreen | None = None
+        self.name_screen: NameScreen | None = None
+        self.ticket: TicketScreen | None = None
+        self.overlay: IdleOverlay | None = None
+        self.idle: IdleWatcher | None = None
+        self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
         self.stack = QStackedWidget(self)
-        for screen in self.screens.values():
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.welcome)
 
         self.back_button = button("", "backButton", self)
         self.start_over_button = button("", "startOverButton", self)
@@ -90,28 +94,51 @@ class KioskWindow(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
 
-        self.overlay = IdleOverlay(self)
-        self.idle = IdleWatcher(self, idle_seconds * 1000, idle_warning_seconds)
-        self.idle.tick.connect(self._idle_tick)
-        self.idle.expired.connect(self.reset)
-        self.overlay.more_time.connect(self._more_time)
-        self.overlay.start_over.connect(self.reset)
-
         self.ticket_timer = QTimer(self, interval=1000)
         self.ticket_timer.timeout.connect(self._ticket_tick)
-
         self.welcome.language_chosen.connect(self.choose_language)
-        self.services.service_chosen.connect(self.choose_service)
-        self.name_screen.submitted.connect(self.submit)
-        self.ticket.done.connect(self.reset)
 
         self._apply_theme()
         self._show_step()
 
+    def build_screens(self) -> None:
+        """Build the screens after the welcome one (idempotent)."""
+        if self.services is not None:
+            return
+        from kiosk.ui.screens.name import NameScreen
+        from kiosk.ui.screens.services import ServicesScreen
+        from kiosk.ui.screens.ticket import TicketScreen
+        from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
+
+        self.services = ServicesScreen(self)
+        self.name_screen = NameScreen(self)
+        self.ticket = TicketScreen(self)
+        self.screens.update(
+            {Step.SERVICES: self.services, Step.NAME: self.name_screen, Step.TICKET: self.ticket}
+        )
+        for screen in (self.services, self.name_screen, self.ticket):
+            self.stack.addWidget(screen)
+        self.services.service_chosen.connect(self.choose_service)
+        self.name_screen.submitted.connect(self.submit)
+        self.ticket.done.connect(self.reset)
+
+        self.overlay = IdleOverlay(self)
+        self.idle = IdleWatcher(self, self.idle_seconds * 1000, self.idle_warning_seconds)
+        self.idle.tick.connect(self._idle_tick)
+        self.idle.expired.connect(self.reset)
+        self.overlay.more_time.connect(self._more_time)
+        self.overlay.start_over.connect(self.reset)
+        for screen in self.screens.values():
+            # Grabbing the touch gesture costs ~15 ms the first time: not before the first frame.
+            screen.enable_touch_scrolling()
+        self._apply_theme()
+        self._retranslate()
+
     # -- wiring -------------------------------------------------------------------------------
     def attach(self, ctx: ServiceContext) -> None:
-        """The database is ready: load the services offered."""
+        """The database is ready: build the rest of the kiosk and load the services offered."""
         self.ctx = ctx
+        self.build_screens()
         self.reload_services()
 
     def reload_services(self, on_loaded: Callable[[], None] | None = None) -> None:
@@ -119,7 +146,10 @@ class KioskWindow(QWidget):
             return
         ctx = self.ctx
 
+        from kiosk.services import checkin
+
         def loaded(services) -> None:
+            self.build_screens()
             self.services.set_services(services)
             self._retranslate()
             if on_loaded:
@@ -129,6 +159,7 @@ class KioskWindow(QWidget):
 
     # -- visitor actions ----------------------------------------------------------------------
     def choose_language(self, code: str) -> None:
+        self.build_screens()
         self.flow.choose_language(code)
         self._show_step()
 
@@ -140,6 +171,9 @@ class KioskWindow(QWidget):
     def submit(self, first_name: str | None) -> None:
         if self.ctx is None or self.flow.visit.service_code is None:
             return
+        from kiosk.domain.errors import InvalidInput
+        from kiosk.services import checkin
+
         visit = self.flow.visit
         ctx, code = self.ctx, visit.service_code
         self.name_screen.set_busy(True)
@@ -172,6 +206,7 @@ class KioskWindow(QWidget):
         self._show_step()
 
     def toggle_large_print(self) -> None:
+        self.build_screens()
         self.flow.toggle_large_print()
         self._apply_theme()
         self._show_step()
@@ -179,8 +214,9 @@ class KioskWindow(QWidget):
     def reset(self) -> None:
         """End the visit: clear every field and choice and return to the welcome screen."""
         self.ticket_timer.stop()
-        self.idle.disarm()
-        self.overlay.hide()
+        if self.idle is not None:
+            self.idle.disarm()
+            self.overlay.hide()
         self.flow.reset()
         for screen in self.screens.values():
             screen.reset()
@@ -206,7 +242,8 @@ class KioskWindow(QWidget):
             set_text(self.start_over_button, _("Start over"), _("Clears everything and returns to the start"))
             for screen in self.screens.values():
                 screen.retranslate()
-            self.overlay.retranslate()
+            if self.overlay is not None:
+                self.overlay.retranslate()
 
     def _show_step(self) -> None:
         step = self.flow.step
@@ -216,7 +253,9 @@ class KioskWindow(QWidget):
         in_visit = self.flow.in_visit
         self.back_button.setVisible(step in (Step.SERVICES, Step.NAME))
         self.start_over_button.setVisible(step in (Step.SERVICES, Step.NAME))
-        if in_visit or self.flow.visit.large_print:
+        if self.idle is None:
+            pass
+        elif in_visit or self.flow.visit.large_print:
             self.idle.arm()
         else:
             self.idle.disarm()
@@ -245,6 +284,7 @@ class KioskWindow(QWidget):
 
     def _background_error(self, exc: Exception) -> None:
         log.error("Kiosk background task failed: %s", type(exc).__name__)
+        self.build_screens()
         with use_language(self.flow.visit.language):
             self.services.status.setText(user_message(exc))
             self.services.status.setVisible(True)
@@ -262,5 +302,5 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if self.overlay.isVisible():
+        if self.overlay is not None and self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())

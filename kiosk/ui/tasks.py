@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from kiosk.domain.errors import DomainError
@@ -50,6 +51,10 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._relays)
 
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Block until the pool's work is done (shutting down, tests); never call it in normal UI flow."""
+        return self.pool.waitForDone(msecs)
+
     def submit(
         self,
         fn: Callable[[], Any],
@@ -61,6 +66,8 @@ class TaskRunner(QObject):
         self._relays.add(relay)
 
         def deliver(result: Any, exc: Exception | None) -> None:
+            if not shiboken6.isValid(self):
+                return  # the window that asked was closed while the work ran: nobody to tell
             self._relays.discard(relay)
             relay.deleteLater()
             if exc is not None:

@@ -71,3 +71,11 @@ def test_the_written_file_is_private_and_loads_back(tmp_path):
     assert load_settings(path=path, environ={}).timezone == "America/Los_Angeles"
     with pytest.raises(FileExistsError):
         write_default_file(path)
+
+
+@pytest.mark.parametrize("content", ["idle_seconds = 1.5", "idle_seconds = true", "counters = []"])
+def test_numbers_must_be_whole_and_lists_not_empty(tmp_path, content):
+    path = tmp_path / "settings.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SettingsError):
+        load_settings(path=path, environ={})

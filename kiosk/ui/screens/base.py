@@ -31,7 +31,6 @@ class Screen(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.body = QWidget()
         self.body.setObjectName("screenBody")
         self.layout_ = QVBoxLayout(self.body)
@@ -41,6 +40,10 @@ class Screen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
+
+    def enable_touch_scrolling(self) -> None:
+        """Let a finger drag the page. Deferred past the first frame: the first grab costs ~15 ms."""
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
     def retranslate(self) -> None:
         raise NotImplementedError  # every screen sets its own text

@@ -203,6 +203,11 @@ class ReceptionConsole(QMainWindow):
         self.retranslate()
         self._render()
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.poll_timer.stop()
+        self.clock_timer.stop()
+        super().closeEvent(event)
+
     # -- data ---------------------------------------------------------------------------------
     def attach(self, ctx: ServiceContext) -> None:
         self.ctx = ctx

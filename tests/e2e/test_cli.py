@@ -1,0 +1,184 @@
+"""The `kiosk` command's plain subcommands, run as real processes: --version, --help, db, config."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+import tomllib
+
+import pytest
+
+import kiosk as kiosk_package
+from kiosk.settings import SETTINGS
+from kiosk.storage.migrate import HEAD
+from tests.e2e.helpers import assert_no_traceback
+
+COMMANDS = ("kiosk", "staff", "demo", "db", "screenshot", "config")
+
+
+def test_version_prints_the_package_version(kiosk):
+    result = kiosk.run("--version")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"kiosk {kiosk_package.__version__}"
+
+
+def test_help_lists_every_command(kiosk):
+    result = kiosk.run("--help")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: kiosk")
+    # Each command on its own line of the command list, followed by its help text.
+    listed = set(re.findall(r"^ {4}([a-z]+) {2,}\S", result.stdout, flags=re.MULTILINE))
+    assert set(COMMANDS) <= listed, result.stdout
+
+
+# -- db ---------------------------------------------------------------------------------------
+def _revision_on_disk(path) -> str:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def test_db_upgrade_creates_the_database_then_reports_it_is_up_to_date(kiosk):
+    assert not kiosk.database.exists()
+
+    first = kiosk.run("db", "upgrade")
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "Database upgraded."
+    assert kiosk.database.is_file()
+    assert _revision_on_disk(kiosk.database) == HEAD
+    with sqlite3.connect(kiosk.database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "alembic_version" in tables and len(tables) > 1, tables
+
+    second = kiosk.run("db", "upgrade")
+
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "Database already up to date."
+    assert_no_traceback(second)
+
+
+def test_db_current_prints_empty_then_the_head_revision(kiosk):
+    before = kiosk.run("db", "current")
+    assert before.returncode == 0, before.stderr
+    assert before.stdout.strip().startswith("empty (no database at ")
+    assert not list(kiosk.data_dir.glob("*.sqlite3")), "looking must not create a database"
+
+    assert kiosk.run("db", "upgrade").returncode == 0
+
+    after = kiosk.run("db", "current")
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.strip() == HEAD
+
+
+# -- config -----------------------------------------------------------------------------------
+_LINE = re.compile(r"^(?P<name>\w+) = (?P<value>.*?) {4}\[(?P<source>[^\]]+)\]$")
+
+
+def _config_lines(stdout: str) -> dict[str, tuple[str, str]]:
+    found = {}
+    for line in stdout.splitlines():
+        match = _LINE.match(line)
+        if match:
+            found[match["name"]] = (match["value"], match["source"])
+    return found
+
+
+def test_config_prints_every_setting_with_its_source(kiosk):
+    result = kiosk.run("config")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (f"settings file: {kiosk.config} (absent: defaults in force)")
+    lines = _config_lines(result.stdout)
+    assert set(lines) == {option.name for option in SETTINGS}, result.stdout
+    assert lines["data_dir"] == (repr(str(kiosk.data_dir)), "KIOSK_DATA_DIR")
+    assert lines["database_url"] == (repr(f"sqlite:///{kiosk.database}"), "default")
+    assert lines["idle_seconds"] == ("60", "default")
+    assert lines["timezone"] == ("'America/Los_Angeles'", "default")
+
+
+def test_config_shows_an_environment_override_and_where_it_came_from(kiosk):
+    result = kiosk.run("config", extra_env={"KIOSK_IDLE_SECONDS": "45"})
+
+    assert result.returncode == 0, result.stderr
+    lines = _config_lines(result.stdout)
+    assert lines["idle_seconds"] == ("45", "KIOSK_IDLE_SECONDS")
+    assert lines["idle_warning_seconds"] == ("30", "default")
+
+
+def test_config_shows_a_value_from_the_settings_file(kiosk):
+    kiosk.config.write_text('building_name = "Bureau Annex"\n', encoding="utf-8")
+
+    result = kiosk.run("config")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"settings file: {kiosk.config}"
+    assert _config_lines(result.stdout)["building_name"] == ("'Bureau Annex'", str(kiosk.config))
+
+
+def test_config_init_writes_a_private_file_documenting_every_option(kiosk):
+    result = kiosk.run("config", "--init")
+
+    assert result.returncode == 0, result.stderr
+    assert str(kiosk.config) in result.stdout
+    assert stat.S_IMODE(kiosk.config.stat().st_mode) == 0o600
+    text = kiosk.config.read_text(encoding="utf-8")
+    for option in SETTINGS:
+        assert f"# {option.help}\n# {option.name} = " in text, option.name
+    # Uncommenting every option gives a valid file that says exactly what the defaults are.
+    uncommented = "\n".join(line[2:] for line in text.splitlines() if re.match(r"^# \w+ = ", line))
+    assert tomllib.loads(uncommented) == {option.name: option.default for option in SETTINGS}
+    # The file as written (all commented out) is accepted and changes nothing.
+    shown = kiosk.run("config")
+    assert shown.returncode == 0, shown.stderr
+    assert _config_lines(shown.stdout)["idle_seconds"] == ("60", "default")
+
+
+def test_config_init_refuses_to_overwrite_an_existing_file(kiosk):
+    assert kiosk.run("config", "--init").returncode == 0
+    kiosk.config.write_text("# mine\nidle_seconds = 90\n", encoding="utf-8")
+
+    again = kiosk.run("config", "--init")
+
+    assert again.returncode != 0
+    assert str(kiosk.config) in again.stderr
+    assert "not overwritten" in again.stderr
+    assert kiosk.config.read_text(encoding="utf-8") == "# mine\nidle_seconds = 90\n"
+    assert_no_traceback(again)
+
+
+@pytest.mark.parametrize(
+    ("content", "setting"),
+    [
+        ('timezone = "Mars/Base"\n', "timezone"),
+        ("idle_warning_seconds = 5\n", "idle_warning_seconds"),
+        ('idle_seconds = "soon"\n', "idle_seconds"),
+    ],
+    ids=["unknown-timezone", "warning-too-short", "not-a-number"],
+)
+@pytest.mark.parametrize(
+    "command", [["config"], ["--windowed", "--exit-when-ready"]], ids=["config", "kiosk"]
+)
+def test_a_bad_value_in_the_settings_file_is_named_without_a_traceback(kiosk, content, setting, command):
+    kiosk.config.write_text(content, encoding="utf-8")
+
+    result = kiosk.run(*command, timeout=30)
+
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    message = result.stderr.strip()
+    assert message.startswith("kiosk: "), message
+    assert str(kiosk.config) in message
+    assert setting in message
+    assert "kiosk: ready" not in result.stdout
+    assert_no_traceback(result)
+
+
+def test_a_bad_value_in_the_environment_is_named(kiosk):
+    result = kiosk.run("config", extra_env={"KIOSK_IDLE_WARNING_SECONDS": "10"})
+
+    assert result.returncode == 2
+    assert "KIOSK_IDLE_WARNING_SECONDS" in result.stderr
+    assert "idle_warning_seconds" in result.stderr
+    assert_no_traceback(result)
