@@ -130,18 +130,33 @@ def _exec(app) -> int:
     return code
 
 
-def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool = False) -> int:
+def _kiosk_window(settings: Settings):
     from kiosk.ui.kiosk_window import KioskWindow
-    from kiosk.ui.tasks import TaskRunner
 
-    app = _qt_application()
-    window = KioskWindow(
+    return KioskWindow(
         building_name=settings.building_name,
         default_language=settings.default_language,
         idle_seconds=settings.idle_seconds,
         idle_warning_seconds=settings.idle_warning_seconds,
         ticket_screen_seconds=settings.ticket_screen_seconds,
     )
+
+
+def _console(settings: Settings):
+    from kiosk.ui.stations.reception import ReceptionConsole
+
+    return ReceptionConsole(
+        counters=settings.counters,
+        language=settings.staff_language,
+        poll_interval_ms=settings.poll_interval_ms,
+    )
+
+
+def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool = False) -> int:
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    window = _kiosk_window(settings)
     window.setWindowTitle(settings.building_name)
     if windowed:
         window.resize(1280, 900)
@@ -155,15 +170,10 @@ def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool 
 
 
 def run_staff(settings: Settings) -> int:
-    from kiosk.ui.stations.reception import ReceptionConsole
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
-    console = ReceptionConsole(
-        counters=settings.counters,
-        language=settings.staff_language,
-        poll_interval_ms=settings.poll_interval_ms,
-    )
+    console = _console(settings)
     console.resize(1400, 860)
     console.show()
     _connect_when_ready(settings, [console], TaskRunner(console))
@@ -173,23 +183,11 @@ def run_staff(settings: Settings) -> int:
 def run_demo(settings: Settings) -> int:
     """Kiosk and reception console side by side on one SQLite file with a morning's queue."""
     from kiosk.services.demo import seed_demo_queue
-    from kiosk.ui.kiosk_window import KioskWindow
-    from kiosk.ui.stations.reception import ReceptionConsole
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
-    kiosk = KioskWindow(
-        building_name=settings.building_name,
-        default_language=settings.default_language,
-        idle_seconds=settings.idle_seconds,
-        idle_warning_seconds=settings.idle_warning_seconds,
-        ticket_screen_seconds=settings.ticket_screen_seconds,
-    )
-    console = ReceptionConsole(
-        counters=settings.counters,
-        language=settings.staff_language,
-        poll_interval_ms=settings.poll_interval_ms,
-    )
+    kiosk = _kiosk_window(settings)
+    console = _console(settings)
     kiosk.setWindowTitle(f"{settings.building_name} · kiosk")
     screen = app.primaryScreen().availableGeometry()
     half = screen.width() // 2
