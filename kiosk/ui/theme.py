@@ -64,7 +64,7 @@ class Theme:
         {r} QLabel[role="subtitle"] {{ font-size: {self.px(1.1)}px; color: {p.muted}; }}
         {r} QLabel[role="muted"] {{ color: {p.muted}; }}
         {r} QLabel[role="error"] {{ color: {p.danger}; font-weight: 700; }}
-        {r} QLabel[role="ticketNumber"] {{ font-size: {self.px(4.5)}px; font-weight: 700; color: {p.primary}; }}
+        {r} QLabel[role="ticketNumber"] {{ font-size: {self.px(3 if self.large_print else 4.5)}px; font-weight: 700; color: {p.primary}; }}
         {r} QLabel[role="ticketService"] {{ font-size: {self.px(1.35)}px; font-weight: 700; }}
         {r} QLabel[role="ticketInfo"] {{ font-size: {self.px(1.3)}px; }}
         {r} QLabel[role="building"] {{ font-size: {self.px(0.9)}px; color: {p.muted}; font-weight: 600; }}

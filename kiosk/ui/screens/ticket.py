@@ -38,9 +38,10 @@ class TicketScreen(Screen):
         self.countdown = label("muted", self, "ticketCountdown")
         self.done_button = button("primary", "ticketDoneButton", self)
         self.done_button.clicked.connect(self.done)
+        # "Done" right under the number: in large print it must stay in view without scrolling.
         self.layout_.addWidget(self.card)
-        self.layout_.addWidget(self.instructions)
         self.layout_.addWidget(self.done_button)
+        self.layout_.addWidget(self.instructions)
         self.layout_.addWidget(self.countdown)
         self.layout_.addStretch(1)
 
