@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--list", action="store_true", help="name the screens that can be rendered")
     shot.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
     shot.add_argument("--large-print", action="store_true")
+    shot.add_argument("--high-contrast", action="store_true")
     shot.add_argument("--size", help="WIDTHxHEIGHT in pixels")
     shot.add_argument("-o", "--output", type=Path, help="the PNG file to write")
     config = commands.add_parser("config", help="show the settings in force and where they come from")
@@ -132,8 +133,11 @@ def _screenshot(args) -> int:
         given = f"no screen {args.screen!r}; " if args.screen else ""
         print(f"kiosk: {given}name one of: {', '.join(SCREENS)}", file=sys.stderr)
         return 2
-    if args.screen == "console" and args.large_print:
-        print("kiosk: --large-print applies to the visitor kiosk's screens, not the console", file=sys.stderr)
+    if args.screen == "console" and (args.large_print or args.high_contrast):
+        print(
+            "kiosk: --large-print and --high-contrast apply to the visitor kiosk's screens, not the console",
+            file=sys.stderr,
+        )
         return 2
     if args.lang not in LANGUAGE_CODES:
         print(f"kiosk: --lang must be one of {', '.join(LANGUAGE_CODES)}", file=sys.stderr)
@@ -146,7 +150,15 @@ def _screenshot(args) -> int:
         except ValueError:
             print("kiosk: --size must look like 1920x1080", file=sys.stderr)
             return 2
-    output = args.output or Path(f"{args.screen}-{args.lang}{'-large' if args.large_print else ''}.png")
-    render(args.screen, args.lang, output, large_print=args.large_print, size=size)
+    modes = ("-large" if args.large_print else "") + ("-contrast" if args.high_contrast else "")
+    output = args.output or Path(f"{args.screen}-{args.lang}{modes}.png")
+    render(
+        args.screen,
+        args.lang,
+        output,
+        large_print=args.large_print,
+        size=size,
+        high_contrast=args.high_contrast,
+    )
     print(output)
     return 0

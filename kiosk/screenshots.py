@@ -49,7 +49,12 @@ def _settle() -> None:
 
 
 def render(
-    screen: str, language: str, output: Path, large_print: bool = False, size: tuple[int, int] | None = None
+    screen: str,
+    language: str,
+    output: Path,
+    large_print: bool = False,
+    size: tuple[int, int] | None = None,
+    high_contrast: bool = False,
 ) -> Path:
     if screen not in SCREENS:
         raise KeyError(screen)
@@ -75,7 +80,7 @@ def render(
             widget = (
                 _console(backend, settings, language)
                 if screen == "console"
-                else _kiosk(backend, settings, screen, language, large_print)
+                else _kiosk(backend, settings, screen, language, large_print, high_contrast)
             )
             width, height = size or (CONSOLE_SIZE if screen == "console" else KIOSK_SIZE)
             widget.resize(width, height)
@@ -94,7 +99,7 @@ def render(
     return output
 
 
-def _kiosk(backend, settings, screen: str, language: str, large_print: bool):
+def _kiosk(backend, settings, screen: str, language: str, large_print: bool, high_contrast: bool = False):
     from kiosk.ui.flow import Step
     from kiosk.ui.kiosk_window import KioskWindow
 
@@ -105,6 +110,8 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool):
     _wait(lambda: bool(window.services.services))
     if large_print:
         window.toggle_large_print()
+    if high_contrast:
+        window.toggle_high_contrast()
     if screen == "welcome":
         return window
     window.choose_language(language)

@@ -21,6 +21,7 @@ class Visit:
 
     language: str
     large_print: bool = False
+    high_contrast: bool = False
     service_code: str | None = None
     first_name: str | None = None
     result: object | None = None
@@ -44,6 +45,15 @@ class KioskFlow:
     def toggle_large_print(self) -> bool:
         self.visit.large_print = not self.visit.large_print
         return self.visit.large_print
+
+    def toggle_high_contrast(self) -> bool:
+        self.visit.high_contrast = not self.visit.high_contrast
+        return self.visit.high_contrast
+
+    @property
+    def display_changed(self) -> bool:
+        """The visitor changed how the kiosk looks: that too is cleared when they leave."""
+        return self.visit.large_print or self.visit.high_contrast
 
     def choose_service(self, code: str) -> None:
         self.visit.service_code = code

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGridLayout, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import _, use_language
 from kiosk.ui.flow import KioskFlow, Step
@@ -17,6 +17,7 @@ from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.buttons import button, set_text
+from kiosk.ui.widgets.keypad import KeypadNavigator
 
 if TYPE_CHECKING:
     from kiosk.services.context import ServiceContext
@@ -58,13 +59,15 @@ class KioskWindow(QWidget):
 
         self.building = label("building", self, "buildingName")
         self.building.setText(building_name)
+        self.high_contrast_button = button("", "highContrastButton", self)
+        self.high_contrast_button.setCheckable(True)
+        self.high_contrast_button.clicked.connect(self.toggle_high_contrast)
         self.large_print_button = button("", "largePrintButton", self)
         self.large_print_button.setCheckable(True)
         self.large_print_button.clicked.connect(self.toggle_large_print)
-        header = QHBoxLayout()
-        header.setContentsMargins(48, 16, 48, 0)
-        header.addWidget(self.building, 1)
-        header.addWidget(self.large_print_button)
+        self.header = QGridLayout()
+        self.header.setContentsMargins(48, 16, 48, 0)
+        self.header.setHorizontalSpacing(16)
 
         self.idle_seconds = idle_seconds
         self.idle_warning_seconds = idle_warning_seconds
@@ -90,13 +93,14 @@ class KioskWindow(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(header)
+        layout.addLayout(self.header)
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
 
         self.ticket_timer = QTimer(self, interval=1000)
         self.ticket_timer.timeout.connect(self._ticket_tick)
         self.welcome.language_chosen.connect(self.choose_language)
+        self.keypad = KeypadNavigator(self, self.move_focus, self.keypad_back)
 
         self._apply_theme()
         self._show_step()
@@ -201,8 +205,26 @@ class KioskWindow(QWidget):
 
         self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
 
+    def move_focus(self, forward: bool) -> None:
+        self.focusNextPrevChild(forward)
+
+    def keypad_back(self) -> None:
+        """The keypad's back key: one step back, or finish on the ticket and the warning."""
+        if self.overlay is not None and self.overlay.isVisible():
+            self._more_time()
+        elif self.flow.step == Step.TICKET:
+            self.reset()
+        elif self.flow.step != Step.WELCOME:
+            self.go_back()
+
     def go_back(self) -> None:
         self.flow.back()
+        self._show_step()
+
+    def toggle_high_contrast(self) -> None:
+        self.build_screens()
+        self.flow.toggle_high_contrast()
+        self._apply_theme()
         self._show_step()
 
     def toggle_large_print(self) -> None:
@@ -226,8 +248,21 @@ class KioskWindow(QWidget):
     # -- internals ----------------------------------------------------------------------------
     def _apply_theme(self) -> None:
         large = self.flow.visit.large_print
-        self.setStyleSheet(Theme(large_print=large).stylesheet())
+        self.setStyleSheet(Theme(large_print=large, high_contrast=self.flow.visit.high_contrast).stylesheet())
         self.large_print_button.setChecked(large)
+        self.high_contrast_button.setChecked(self.flow.visit.high_contrast)
+        # Large print puts the two display switches on a row of their own, under the building name.
+        for widget in (self.building, self.high_contrast_button, self.large_print_button):
+            self.header.removeWidget(widget)
+        if large:
+            self.header.addWidget(self.building, 0, 0, 1, 3)
+            self.header.addWidget(self.high_contrast_button, 1, 1)
+            self.header.addWidget(self.large_print_button, 1, 2)
+        else:
+            self.header.addWidget(self.building, 0, 0)
+            self.header.addWidget(self.high_contrast_button, 0, 1)
+            self.header.addWidget(self.large_print_button, 0, 2)
+        self.header.setColumnStretch(0, 1)
         for screen in self.screens.values():
             screen.apply_large_print(large)
 
@@ -237,6 +272,11 @@ class KioskWindow(QWidget):
                 self.large_print_button,
                 _("Large print: on") if self.flow.visit.large_print else _("Large print: off"),
                 _("Makes all text twice as large"),
+            )
+            set_text(
+                self.high_contrast_button,
+                _("High contrast: on") if self.flow.visit.high_contrast else _("High contrast: off"),
+                _("Light text on a dark background"),
             )
             set_text(self.back_button, _("Back"))
             set_text(self.start_over_button, _("Start over"), _("Clears everything and returns to the start"))
@@ -255,7 +295,7 @@ class KioskWindow(QWidget):
         self.start_over_button.setVisible(step in (Step.SERVICES, Step.NAME))
         if self.idle is None:
             pass
-        elif in_visit or self.flow.visit.large_print:
+        elif in_visit or self.flow.display_changed:
             self.idle.arm()
         else:
             self.idle.disarm()

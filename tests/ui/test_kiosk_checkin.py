@@ -154,3 +154,53 @@ def test_every_control_has_an_accessible_name_and_a_touch_sized_target(qtbot, ki
                 continue
             assert control.accessibleName(), f"{control.objectName()} has no accessible name"
             assert control.height() >= 60 and control.width() >= 60, control.objectName()
+
+
+def keypad(qtbot, kiosk, key) -> None:
+    qtbot.keyClick(kiosk.focusWidget(), key, Qt.KeyboardModifier.KeypadModifier)
+
+
+def test_check_in_with_the_tactile_keypad(qtbot, kiosk):
+    kiosk.activateWindow()
+    keypad(qtbot, kiosk, Qt.Key.Key_2)  # English -> Español
+    assert kiosk.focusWidget() is kiosk.welcome.language_buttons["es"]
+    keypad(qtbot, kiosk, Qt.Key.Key_8)
+    assert kiosk.focusWidget() is kiosk.welcome.language_buttons["en"]
+    keypad(qtbot, kiosk, Qt.Key.Key_6)
+    keypad(qtbot, kiosk, Qt.Key.Key_5)
+    assert kiosk.flow.step == Step.SERVICES and kiosk.flow.visit.language == "es"
+    keypad(qtbot, kiosk, Qt.Key.Key_2)
+    assert kiosk.focusWidget() is kiosk.services.buttons[1]
+    keypad(qtbot, kiosk, Qt.Key.Key_0)  # back to the languages
+    assert kiosk.flow.step == Step.WELCOME
+    keypad(qtbot, kiosk, Qt.Key.Key_5)  # focus is back on English
+    keypad(qtbot, kiosk, Qt.Key.Key_5)  # the first service
+    assert kiosk.flow.step == Step.NAME and kiosk.focusWidget() is kiosk.name_screen.field
+    keypad(qtbot, kiosk, Qt.Key.Key_5)  # no name typed: get the ticket anyway
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.TICKET, timeout=5000)
+    assert kiosk.ticket.heading.text() == "Your number is"
+    keypad(qtbot, kiosk, Qt.Key.Key_0)
+    assert kiosk.flow.step == Step.WELCOME
+
+
+def test_arrow_keys_move_between_choices(qtbot, kiosk):
+    kiosk.activateWindow()
+    qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_Down)
+    assert kiosk.focusWidget() is kiosk.welcome.language_buttons["es"]
+    qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_Up)
+    assert kiosk.focusWidget() is kiosk.welcome.language_buttons["en"]
+
+
+def test_high_contrast_lasts_for_the_visit_and_is_cleared_after(qtbot, kiosk):
+    from kiosk.ui.theme import HIGH_CONTRAST
+
+    choose(qtbot, kiosk.high_contrast_button)
+    assert kiosk.high_contrast_button.text() == "High contrast: on"
+    assert HIGH_CONTRAST.background.lower() in kiosk.styleSheet().lower()
+    choose(qtbot, kiosk.welcome.language_buttons["vi"])
+    assert kiosk.high_contrast_button.text() == "Độ tương phản cao: bật"
+    background = kiosk.services.grab().toImage().pixelColor(5, 5)
+    assert background.lightness() < 20  # the page is dark
+    choose(qtbot, kiosk.start_over_button)
+    assert not kiosk.flow.visit.high_contrast
+    assert kiosk.welcome.grab().toImage().pixelColor(5, 5).lightness() > 200

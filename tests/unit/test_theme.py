@@ -30,3 +30,29 @@ def test_large_print_doubles_text_and_targets():
     assert large.base_px == 2 * standard.base_px
     assert standard.touch_px >= MIN_TOUCH_PX and large.touch_px >= 2 * MIN_TOUCH_PX
     assert f"font-size: {large.px(1)}px" in large.stylesheet()
+
+
+PAIRS = [
+    ("text", "background"),
+    ("text", "surface"),
+    ("muted", "background"),
+    ("primary_text", "primary"),
+    ("secondary_text", "secondary"),
+    ("danger", "background"),
+    ("surface", "text"),
+    ("primary", "surface"),
+]
+
+
+@pytest.mark.parametrize(("foreground", "background"), PAIRS)
+def test_high_contrast_reaches_seven_to_one(foreground, background):
+    from kiosk.ui.theme import HIGH_CONTRAST
+
+    assert contrast_ratio(getattr(HIGH_CONTRAST, foreground), getattr(HIGH_CONTRAST, background)) >= 7.0
+
+
+def test_the_theme_picks_its_palette():
+    from kiosk.ui.theme import HIGH_CONTRAST
+
+    assert Theme(high_contrast=True).palette is HIGH_CONTRAST
+    assert HIGH_CONTRAST.background in Theme(high_contrast=True).stylesheet()
