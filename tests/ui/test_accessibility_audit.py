@@ -1,0 +1,98 @@
+"""An automated audit of every kiosk screen, in every language, standard / large print / high contrast.
+
+For each screen: every control has an accessible name, touch targets are large enough, no label's
+text is cut off, nothing needs sideways scrolling, and the keyboard reaches every control.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+
+from kiosk.i18n import LANGUAGE_CODES
+from kiosk.ui.flow import Step
+from kiosk.ui.theme import MIN_TOUCH_PX
+
+MODES = ["standard", "large", "contrast"]
+
+
+def visible(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisibleTo(root) and widget.isVisible()
+
+
+def go_to(qtbot, kiosk, step: Step, language: str) -> None:
+    if step == Step.WELCOME:
+        return
+    kiosk.choose_language(language)
+    if step == Step.SERVICES:
+        return
+    kiosk.choose_service("accommodation")  # the longest service name in most languages
+    if step == Step.NAME:
+        return
+    kiosk.name_screen.field.setText("Maria")
+    kiosk.name_screen.submit_button.click()
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.TICKET, timeout=5000)
+
+
+def focus_chain(kiosk) -> list[QWidget]:
+    seen: list[QWidget] = []
+    start = kiosk.focusWidget()
+    for _ in range(60):
+        kiosk.move_focus(True)
+        current = kiosk.focusWidget()
+        if current in seen:
+            break
+        seen.append(current)
+    if start is not None:
+        start.setFocus()
+    return seen
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("step", [Step.WELCOME, Step.SERVICES, Step.NAME, Step.TICKET], ids=lambda s: s.value)
+def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
+    kiosk = make_kiosk(default_language=language)
+    kiosk.activateWindow()
+    if mode == "large":
+        kiosk.toggle_large_print()
+    elif mode == "contrast":
+        kiosk.toggle_high_contrast()
+    go_to(qtbot, kiosk, step, language)
+    qtbot.wait(10)
+    screen = kiosk.screens[step]
+    minimum = MIN_TOUCH_PX * (2 if mode == "large" else 1)
+    problems: list[str] = []
+
+    controls = [
+        w for w in kiosk.findChildren(QAbstractButton) + kiosk.findChildren(QLineEdit) if visible(w, kiosk)
+    ]
+    assert controls, "no controls found"
+    for control in controls:
+        name = control.objectName() or type(control).__name__
+        if not control.accessibleName():
+            problems.append(f"{name}: no accessible name")
+        if control.height() < minimum or control.width() < minimum:
+            problems.append(f"{name}: {control.width()}x{control.height()} px is below {minimum} px")
+
+    for text_label in kiosk.findChildren(QLabel):
+        if not visible(text_label, kiosk) or not text_label.text():
+            continue
+        needed = text_label.heightForWidth(text_label.width()) if text_label.wordWrap() else text_label.sizeHint().height()
+        if needed > text_label.height() + 1:
+            problems.append(f"label {text_label.text()[:30]!r}: needs {needed} px, has {text_label.height()} px")
+        if not text_label.wordWrap() and text_label.sizeHint().width() > text_label.width() + 1:
+            problems.append(f"label {text_label.text()[:30]!r} is cut off on the right")
+
+    if screen.scroll.horizontalScrollBar().maximum() > 0:
+        problems.append("the screen scrolls sideways")
+    if screen.body.minimumSizeHint().width() > screen.scroll.viewport().width():
+        problems.append("the screen is wider than the display")
+
+    reachable = set(focus_chain(kiosk))
+    for control in controls:
+        if control.isEnabled() and control.focusPolicy() & Qt.FocusPolicy.TabFocus and control not in reachable:
+            problems.append(f"{control.objectName()}: not reachable by keyboard")
+
+    assert problems == []
