@@ -263,8 +263,14 @@ class KioskWindow(QWidget):
             self.header.addWidget(self.high_contrast_button, 0, 1)
             self.header.addWidget(self.large_print_button, 0, 2)
         self.header.setColumnStretch(0, 1)
+        # In large print pages are often taller than the display: keep the scroll bar in place so the
+        # page width never changes under the visitor's finger (and never leaves the bar over content).
+        bar = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if large else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         for screen in self.screens.values():
+            screen.scroll.setVerticalScrollBarPolicy(bar)
             screen.apply_large_print(large)
+        if self.overlay is not None:
+            self.overlay.apply_large_print(large)
 
     def _retranslate(self) -> None:
         with use_language(self.flow.visit.language):

@@ -119,7 +119,7 @@ class Theme:
         }}
         {r} QFrame[role="card"] QLabel {{ border: none; background: transparent; }}
         {r} QWidget#idleOverlay {{ background: {p.overlay}; }}
-        {r} QScrollBar:vertical {{ width: {self.px(1.2)}px; }}
+        {r} QScrollBar:vertical {{ width: {self.px(0.9)}px; }}
         """
 
 

@@ -7,7 +7,7 @@ text is cut off, nothing needs sideways scrolling, and the keyboard reaches ever
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk.i18n import LANGUAGE_CODES
@@ -79,12 +79,26 @@ def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
     for text_label in kiosk.findChildren(QLabel):
         if not visible(text_label, kiosk) or not text_label.text():
             continue
-        needed = text_label.heightForWidth(text_label.width()) if text_label.wordWrap() else text_label.sizeHint().height()
+        needed = (
+            text_label.heightForWidth(text_label.width())
+            if text_label.wordWrap()
+            else text_label.sizeHint().height()
+        )
         if needed > text_label.height() + 1:
-            problems.append(f"label {text_label.text()[:30]!r}: needs {needed} px, has {text_label.height()} px")
+            problems.append(
+                f"label {text_label.text()[:30]!r}: needs {needed} px, has {text_label.height()} px"
+            )
         if not text_label.wordWrap() and text_label.sizeHint().width() > text_label.width() + 1:
             problems.append(f"label {text_label.text()[:30]!r} is cut off on the right")
 
+    viewport = screen.scroll.viewport()
+    for control in controls:
+        if screen.body.isAncestorOf(control):
+            right = control.mapTo(viewport, QPoint(control.width(), 0)).x()
+            if right > viewport.width():
+                problems.append(
+                    f"{control.objectName()}: runs {right - viewport.width()} px past the visible page"
+                )
     if screen.scroll.horizontalScrollBar().maximum() > 0:
         problems.append("the screen scrolls sideways")
     if screen.body.minimumSizeHint().width() > screen.scroll.viewport().width():
@@ -92,7 +106,28 @@ def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
 
     reachable = set(focus_chain(kiosk))
     for control in controls:
-        if control.isEnabled() and control.focusPolicy() & Qt.FocusPolicy.TabFocus and control not in reachable:
+        if (
+            control.isEnabled()
+            and control.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and control not in reachable
+        ):
             problems.append(f"{control.objectName()}: not reachable by keyboard")
 
     assert problems == []
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["standard", "large"])
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_the_idle_warning_fits(qtbot, make_kiosk, language, large):
+    kiosk = make_kiosk(default_language=language)
+    if large:
+        kiosk.toggle_large_print()
+    kiosk.choose_language(language)
+    kiosk.idle._start_warning()
+    qtbot.waitUntil(kiosk.overlay.isVisible, timeout=2000)
+    qtbot.wait(10)
+    for control in (kiosk.overlay.more_button, kiosk.overlay.start_over_button):
+        assert control.sizeHint().width() <= control.width(), f"{control.text()!r} is cut off"
+        assert control.height() >= 60 * (2 if large else 1)
+    for text_label in (kiosk.overlay.title, kiosk.overlay.body):
+        assert text_label.heightForWidth(text_label.width()) <= text_label.height() + 1

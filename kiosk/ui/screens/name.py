@@ -60,6 +60,9 @@ class NameScreen(Screen):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        if message:
+            # In large print the message can push the buttons below the fold: keep them in view.
+            self.scroll.ensureWidgetVisible(self.submit_button)
 
     def reset(self) -> None:
         self.field.clear()

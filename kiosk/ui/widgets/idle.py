@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import _, ngettext
 from kiosk.ui.widgets.buttons import button, set_text
@@ -108,25 +108,34 @@ class IdleOverlay(QWidget):
         self.start_over_button = button("", "idleStartOverButton", card)
         self.more_button.clicked.connect(self.more_time)
         self.start_over_button.clicked.connect(self.start_over)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_over_button)
-        buttons.addWidget(self.more_button)
+        self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.buttons.setSpacing(20)
+        self.buttons.addWidget(self.start_over_button)
+        self.buttons.addWidget(self.more_button)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(40, 40, 40, 40)
         inner.setSpacing(24)
         inner.addWidget(self.title)
         inner.addWidget(self.body)
-        inner.addLayout(buttons)
+        inner.addLayout(self.buttons)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card, 6)
-        row.addStretch(1)
-        outer.addLayout(row)
+        self.row = QHBoxLayout()
+        self.row.addStretch(1)
+        self.row.addWidget(card, 6)
+        self.row.addStretch(1)
+        outer.addLayout(self.row)
         outer.addStretch(1)
         self.seconds = 0
         self.hide()
+
+    def apply_large_print(self, large: bool) -> None:
+        """Large print: the card takes the full width and the answers stack, the main one on top."""
+        self.row.setStretch(0, 0 if large else 1)
+        self.row.setStretch(2, 0 if large else 1)
+        self.buttons.setDirection(
+            QBoxLayout.Direction.BottomToTop if large else QBoxLayout.Direction.LeftToRight
+        )
 
     def retranslate(self) -> None:
         self.title.setText(_("Do you need more time?"))
