@@ -16,6 +16,19 @@ class Clock(Protocol):
         ...
 
 
+class Speaker(Protocol):
+    """Reads text aloud. Implementations never block the caller, raise, or hang."""
+
+    volume: int  # 0..100
+    rate_wpm: int
+
+    def say(self, text: str, language: str) -> int:
+        """Speak instead of whatever is being said; returns the utterance's number."""
+        ...
+
+    def stop(self) -> None: ...
+
+
 class TicketRepository(Protocol):
     def add(self, ticket: Ticket) -> Ticket:
         """Store a new ticket and return it with its id."""
