@@ -134,7 +134,7 @@ def test_every_language_has_a_voice():
 
 @needs_espeak
 def test_a_stuck_audio_player_is_stopped_when_the_visitor_acts():
-    speaker = BackgroundSpeaker(player=("sleep", "60"))
+    speaker = BackgroundSpeaker(player=("sh", "-c", "sleep 60"))
     try:
         speaker.say("Ticket A 12, counter 3", "en")
         deadline = time.monotonic() + 5
