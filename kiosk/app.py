@@ -130,10 +130,22 @@ def _exec(app) -> int:
     return code
 
 
+def _speaker():
+    """espeak-ng where it is installed; without it the kiosk offers no speech button."""
+    from kiosk.speech.espeak import EspeakSynthesizer
+    from kiosk.speech.speaker import BackgroundSpeaker
+
+    if not EspeakSynthesizer.available():
+        log.warning("espeak-ng is not installed: the kiosk cannot read aloud")
+        return None
+    return BackgroundSpeaker()
+
+
 def _kiosk_window(settings: Settings):
     from kiosk.ui.kiosk_window import KioskWindow
 
     return KioskWindow(
+        speaker=_speaker(),
         building_name=settings.building_name,
         default_language=settings.default_language,
         idle_seconds=settings.idle_seconds,

@@ -143,3 +143,24 @@ class FakeUnitOfWorkFactory:
 
     def __call__(self, *, write: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store)
+
+
+class FakeSpeaker:
+    """Records what would be said."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[str, str]] = []
+        self.stops = 0
+        self.volume = 50
+        self.rate_wpm = 160
+
+    def say(self, text: str, language: str) -> int:
+        self.said.append((text, language))
+        return len(self.said)
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    @property
+    def last(self) -> str:
+        return self.said[-1][0] if self.said else ""

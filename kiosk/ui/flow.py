@@ -22,6 +22,7 @@ class Visit:
     language: str
     large_print: bool = False
     high_contrast: bool = False
+    speech: bool = False
     service_code: str | None = None
     first_name: str | None = None
     result: object | None = None
@@ -53,7 +54,7 @@ class KioskFlow:
     @property
     def display_changed(self) -> bool:
         """The visitor changed how the kiosk looks: that too is cleared when they leave."""
-        return self.visit.large_print or self.visit.high_contrast
+        return self.visit.large_print or self.visit.high_contrast or self.visit.speech
 
     def choose_service(self, code: str) -> None:
         self.visit.service_code = code

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QGridLayout, QHBoxLayout, QStacke
 
 from kiosk.i18n import _, use_language
 from kiosk.ui.flow import KioskFlow, Step
+from kiosk.ui.reader import ScreenReader
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.tasks import TaskRunner, user_message
@@ -21,6 +22,7 @@ from kiosk.ui.widgets.keypad import KeypadNavigator
 
 if TYPE_CHECKING:
     from kiosk.services.context import ServiceContext
+    from kiosk.services.ports import Speaker
     from kiosk.ui.screens.name import NameScreen
     from kiosk.ui.screens.services import ServicesScreen
     from kiosk.ui.screens.ticket import TicketScreen
@@ -48,6 +50,7 @@ class KioskWindow(QWidget):
         idle_warning_seconds: int = 30,
         ticket_screen_seconds: int = 25,
         runner: TaskRunner | None = None,
+        speaker: Speaker | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("kioskRoot")
@@ -59,6 +62,11 @@ class KioskWindow(QWidget):
 
         self.building = label("building", self, "buildingName")
         self.building.setText(building_name)
+        self.reader = ScreenReader(self, speaker)
+        self.speech_button = button("", "speechButton", self)
+        self.speech_button.setCheckable(True)
+        self.speech_button.clicked.connect(self.toggle_speech)
+        self.speech_button.setVisible(self.reader.available)
         self.high_contrast_button = button("", "highContrastButton", self)
         self.high_contrast_button.setCheckable(True)
         self.high_contrast_button.clicked.connect(self.toggle_high_contrast)
@@ -100,7 +108,7 @@ class KioskWindow(QWidget):
         self.ticket_timer = QTimer(self, interval=1000)
         self.ticket_timer.timeout.connect(self._ticket_tick)
         self.welcome.language_chosen.connect(self.choose_language)
-        self.keypad = KeypadNavigator(self, self.move_focus, self.keypad_back)
+        self.keypad = KeypadNavigator(self, self.move_focus, self.keypad_back, self.keypad_star)
 
         self._apply_theme()
         self._show_step()
@@ -221,6 +229,26 @@ class KioskWindow(QWidget):
         self.flow.back()
         self._show_step()
 
+    def visit_language(self) -> str:
+        return self.flow.visit.language
+
+    def toggle_speech(self) -> None:
+        self.build_screens()
+        self.flow.visit.speech = not self.flow.visit.speech
+        self.reader.enabled = self.flow.visit.speech
+        if not self.flow.visit.speech:
+            self.reader.stop()
+        self._show_step(announce=True)
+
+    def keypad_star(self) -> None:
+        """The keypad's star: turns speech on, and when it is on, says the screen again."""
+        if not self.reader.available:
+            return
+        if self.flow.visit.speech:
+            self.reader.read_screen(self.screens[self.flow.step], self.flow.visit.language)
+        else:
+            self.toggle_speech()
+
     def toggle_high_contrast(self) -> None:
         self.build_screens()
         self.flow.toggle_high_contrast()
@@ -239,6 +267,8 @@ class KioskWindow(QWidget):
         if self.idle is not None:
             self.idle.disarm()
             self.overlay.hide()
+        self.reader.stop()
+        self.reader.enabled = False
         self.flow.reset()
         for screen in self.screens.values():
             screen.reset()
@@ -252,16 +282,19 @@ class KioskWindow(QWidget):
         self.large_print_button.setChecked(large)
         self.high_contrast_button.setChecked(self.flow.visit.high_contrast)
         # Large print puts the two display switches on a row of their own, under the building name.
-        for widget in (self.building, self.high_contrast_button, self.large_print_button):
+        self.speech_button.setChecked(self.flow.visit.speech)
+        for widget in (self.building, self.speech_button, self.high_contrast_button, self.large_print_button):
             self.header.removeWidget(widget)
         if large:
-            self.header.addWidget(self.building, 0, 0, 1, 3)
-            self.header.addWidget(self.high_contrast_button, 1, 1)
-            self.header.addWidget(self.large_print_button, 1, 2)
+            self.header.addWidget(self.building, 0, 0, 1, 2)
+            self.header.addWidget(self.speech_button, 0, 2, 1, 2)
+            self.header.addWidget(self.high_contrast_button, 1, 1, 1, 2)
+            self.header.addWidget(self.large_print_button, 1, 3)
         else:
             self.header.addWidget(self.building, 0, 0)
-            self.header.addWidget(self.high_contrast_button, 0, 1)
-            self.header.addWidget(self.large_print_button, 0, 2)
+            self.header.addWidget(self.speech_button, 0, 1)
+            self.header.addWidget(self.high_contrast_button, 0, 2)
+            self.header.addWidget(self.large_print_button, 0, 3)
         self.header.setColumnStretch(0, 1)
         # In large print pages are often taller than the display: keep the scroll bar in place so the
         # page width never changes under the visitor's finger (and never leaves the bar over content).
@@ -284,6 +317,11 @@ class KioskWindow(QWidget):
                 _("High contrast: on") if self.flow.visit.high_contrast else _("High contrast: off"),
                 _("Light text on a dark background"),
             )
+            set_text(
+                self.speech_button,
+                _("Read aloud: on") if self.flow.visit.speech else _("Read aloud: off"),
+                _("Reads the screen and the selected button aloud. On the keypad, star repeats."),
+            )
             set_text(self.back_button, _("Back"))
             set_text(self.start_over_button, _("Start over"), _("Clears everything and returns to the start"))
             for screen in self.screens.values():
@@ -291,10 +329,11 @@ class KioskWindow(QWidget):
             if self.overlay is not None:
                 self.overlay.retranslate()
 
-    def _show_step(self) -> None:
+    def _show_step(self, announce: bool = False) -> None:
         step = self.flow.step
         screen = self.screens[step]
         self._retranslate()
+        changed = self.stack.currentWidget() is not screen
         self.stack.setCurrentWidget(screen)
         in_visit = self.flow.in_visit
         self.back_button.setVisible(step in (Step.SERVICES, Step.NAME))
@@ -306,12 +345,21 @@ class KioskWindow(QWidget):
         else:
             self.idle.disarm()
         target = screen.first_focus()
+        # The screen is read whole when it opens; reading the focused button then would cut it off.
+        self.reader.enabled = False
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.reader.enabled = self.flow.visit.speech
+        if changed or announce:
+            with use_language(self.flow.visit.language):
+                self.reader.read_screen(screen, self.flow.visit.language)
 
     def _idle_tick(self, seconds: int) -> None:
+        first = not self.overlay.isVisible()
         with use_language(self.flow.visit.language):
             self.overlay.show_countdown(seconds)
+            if first:
+                self.reader.read_screen(self.overlay, self.flow.visit.language)
 
     def _more_time(self) -> None:
         self.overlay.hide()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from kiosk.i18n import LANGUAGE_CODES
 from kiosk.ui.flow import Step
 from kiosk.ui.theme import MIN_TOUCH_PX
+from tests.fakes import FakeSpeaker
 
 MODES = ["standard", "large", "contrast"]
 
@@ -53,7 +54,7 @@ def focus_chain(kiosk) -> list[QWidget]:
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
 @pytest.mark.parametrize("step", [Step.WELCOME, Step.SERVICES, Step.NAME, Step.TICKET], ids=lambda s: s.value)
 def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
-    kiosk = make_kiosk(default_language=language)
+    kiosk = make_kiosk(default_language=language, speaker=FakeSpeaker())
     kiosk.activateWindow()
     if mode == "large":
         kiosk.toggle_large_print()

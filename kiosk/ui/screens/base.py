@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QScroller, QVBoxLayout, QWidget
+
+
+class _WrappedHeight(QObject):
+    """Keeps a wrapped label at least as tall as its text needs at its current width.
+
+    Layouts size wrapped labels from their minimum size, which does not grow with the text; on a
+    page taller than the screen (large print) they would be squeezed instead of the page scrolling.
+    """
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            needed = watched.heightForWidth(watched.width()) if watched.width() > 0 else -1
+            if needed > 0 and needed != watched.minimumHeight():
+                watched.setMinimumHeight(needed)
+        return False
+
+
+_wrapped_height = None
 
 
 def label(role: str = "", parent: QWidget | None = None, object_name: str = "") -> QLabel:
+    global _wrapped_height
     widget = QLabel(parent)
     widget.setWordWrap(True)
+    if _wrapped_height is None:
+        _wrapped_height = _WrappedHeight(QApplication.instance())
+    widget.installEventFilter(_wrapped_height)
     widget.setTextFormat(Qt.TextFormat.PlainText)  # visitor text is never interpreted as HTML
     if role:
         widget.setProperty("role", role)
@@ -33,6 +55,7 @@ class Screen(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body = QWidget()
         self.body.setObjectName("screenBody")
+        self.body.installEventFilter(self)
         self.layout_ = QVBoxLayout(self.body)
         self.layout_.setContentsMargins(48, 24, 48, 24)
         self.layout_.setSpacing(20)
@@ -40,6 +63,15 @@ class Screen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        # QScrollArea sizes the page by its minimum size, which ignores how tall wrapped text gets
+        # at this width; without this, large print squeezes labels instead of scrolling the page.
+        if watched is self.body and event.type() == QEvent.Type.Resize:
+            needed = self.layout_.totalHeightForWidth(self.body.width())
+            if needed > 0 and needed != self.body.minimumHeight():
+                self.body.setMinimumHeight(needed)
+        return False
 
     def enable_touch_scrolling(self) -> None:
         """Let a finger drag the page. Deferred past the first frame: the first grab costs ~15 ms."""

@@ -1,7 +1,7 @@
 """Operate the kiosk with keys alone: arrows and a tactile numeric keypad.
 
 Keypad layout, as on accessible kiosk keypads: 8/4 move back, 2/6 move forward, 5 selects,
-0 goes back. Arrow keys move too (left and right stay with the cursor inside a text field).
+0 goes back, * turns speech on and then repeats. Arrow keys move too (left and right stay with the cursor inside a text field).
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ class KeypadNavigator(QObject):
         root: QWidget,
         move_focus: Callable[[bool], None],
         back: Callable[[], None],
+        star: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(root)
         self.root = root
         self.move_focus = move_focus
         self.back = back
+        self.star = star
         QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -47,6 +49,9 @@ class KeypadNavigator(QObject):
                 return self._select(focused)
             if key == Qt.Key.Key_0:
                 self.back()
+                return True
+            if key == Qt.Key.Key_Asterisk and self.star is not None:
+                self.star()
                 return True
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) or (
             not in_text and key in (Qt.Key.Key_Left, Qt.Key.Key_Right)
