@@ -5,10 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.services.context import ServiceContext, SystemClock
-from kiosk.services.ports import Clock
 from kiosk.settings import Settings
+
+if TYPE_CHECKING:
+    # The services are imported on the worker that opens the database, not on the way to the
+    # first frame.
+    from kiosk.services.context import ServiceContext
+    from kiosk.services.ports import Clock
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,7 @@ class Backend:
 def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = True) -> Backend:
     """Open the database, bring it to the newest schema and make sure the services exist."""
     from kiosk.resources import load_queue_services
+    from kiosk.services.context import ServiceContext, SystemClock
     from kiosk.services.setup import ensure_queue_services
     from kiosk.storage.database import make_engine
     from kiosk.storage.migrate import upgrade
@@ -132,13 +138,12 @@ def _exec(app) -> int:
 
 def _speaker():
     """espeak-ng where it is installed; without it the kiosk offers no speech button."""
-    from kiosk.speech.espeak import EspeakSynthesizer
-    from kiosk.speech.speaker import BackgroundSpeaker
+    from kiosk.speech.lazy import LazySpeaker
 
-    if not EspeakSynthesizer.available():
+    if not LazySpeaker.available():
         log.warning("espeak-ng is not installed: the kiosk cannot read aloud")
         return None
-    return BackgroundSpeaker()
+    return LazySpeaker()
 
 
 def _kiosk_window(settings: Settings):
@@ -164,7 +169,11 @@ def _console(settings: Settings):
     )
 
 
-def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool = False) -> int:
+def run_kiosk(
+    settings: Settings, windowed: bool = False, exit_when_ready: bool = False, verbose: bool = False
+) -> int:
+    from PySide6.QtCore import QTimer
+
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
@@ -177,6 +186,8 @@ def run_kiosk(settings: Settings, windowed: bool = False, exit_when_ready: bool 
         window.showFullScreen()
     if exit_when_ready:
         _announce_ready_and_quit(app)
+    # Like the database, the log file is not needed to show the welcome screen: after the first frame.
+    QTimer.singleShot(0, lambda: configure_logging(settings, verbose))
     _connect_when_ready(settings, [window], TaskRunner(window))
     return _exec(app)
 

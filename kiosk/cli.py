@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
-    configure_logging(settings, args.verbose)
+    if command != "kiosk":
+        configure_logging(settings, args.verbose)
     if command == "staff":
         return run_staff(settings)
     if command == "demo":
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             settings = replace(settings, database_url=f"sqlite:///{demo_db}")
             print(f"kiosk demo: database {demo_db}")
         return run_demo(settings)
-    return run_kiosk(settings, windowed=args.windowed, exit_when_ready=args.exit_when_ready)
+    return run_kiosk(
+        settings, windowed=args.windowed, exit_when_ready=args.exit_when_ready, verbose=args.verbose
+    )
 
 
 def _config(settings, args, path: Path) -> int:

@@ -7,12 +7,16 @@ port, which never blocks: a newer utterance interrupts the one before.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.i18n import _, use_language
-from kiosk.services.ports import Speaker
+
+if TYPE_CHECKING:
+    from kiosk.services.ports import Speaker
 
 
 def _visible(widget: QWidget, root: QWidget) -> bool:
