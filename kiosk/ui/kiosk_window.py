@@ -108,7 +108,19 @@ class KioskWindow(QWidget):
         self.ticket_timer = QTimer(self, interval=1000)
         self.ticket_timer.timeout.connect(self._ticket_tick)
         self.welcome.language_chosen.connect(self.choose_language)
-        self.keypad = KeypadNavigator(self, self.move_focus, self.keypad_back, self.keypad_star)
+        self.keypad = KeypadNavigator(
+            self,
+            self.move_focus,
+            self.keypad_back,
+            self.keypad_star,
+            extra={
+                Qt.Key.Key_NumberSign: self.keypad_help,
+                Qt.Key.Key_Plus: lambda: self.change_voice(volume=+10),
+                Qt.Key.Key_Minus: lambda: self.change_voice(volume=-10),
+                Qt.Key.Key_7: lambda: self.change_voice(rate=-20),
+                Qt.Key.Key_9: lambda: self.change_voice(rate=+20),
+            },
+        )
 
         self._apply_theme()
         self._show_step()
@@ -249,6 +261,34 @@ class KioskWindow(QWidget):
         else:
             self.toggle_speech()
 
+    def keypad_help(self) -> None:
+        """The keypad's #: say which key does what (turning speech on if it was off)."""
+        if not self.reader.available:
+            return
+        if not self.flow.visit.speech:
+            self.toggle_speech()
+        with use_language(self.flow.visit.language):
+            self.reader.say(
+                _(
+                    "Keypad: 2 and 8 move, 5 selects, 0 goes back, star repeats, plus and minus change "
+                    "the volume, 7 and 9 change the speed."
+                ),
+                self.flow.visit.language,
+            )
+
+    def change_voice(self, volume: int = 0, rate: int = 0) -> None:
+        speaker = self.reader.speaker
+        if speaker is None or not self.flow.visit.speech:
+            return
+        speaker.volume = max(10, min(100, speaker.volume + volume))
+        speaker.rate_wpm = max(80, min(300, speaker.rate_wpm + rate))
+        with use_language(self.flow.visit.language):
+            if volume:
+                text = _("Volume {percent} percent", percent=speaker.volume)
+            else:
+                text = _("Speed {rate} words a minute", rate=speaker.rate_wpm)
+            self.reader.say(text, self.flow.visit.language)
+
     def toggle_high_contrast(self) -> None:
         self.build_screens()
         self.flow.toggle_high_contrast()
@@ -269,6 +309,9 @@ class KioskWindow(QWidget):
             self.overlay.hide()
         self.reader.stop()
         self.reader.enabled = False
+        if self.reader.speaker is not None:
+            # The next visitor starts from the standard voice.
+            self.reader.speaker.volume, self.reader.speaker.rate_wpm = 50, 160
         self.flow.reset()
         for screen in self.screens.values():
             screen.reset()

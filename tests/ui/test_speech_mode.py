@@ -79,3 +79,43 @@ def test_leaving_stops_speech_and_turns_it_off(qtbot, make_kiosk):
     said = len(speaker.said)
     qtbot.mouseClick(kiosk.welcome.language_buttons["en"], Qt.MouseButton.LeftButton)
     assert len(speaker.said) == said  # the next visitor starts without speech
+
+
+def test_volume_speed_and_help_from_the_keypad(qtbot, make_kiosk):
+    speaker = FakeSpeaker()
+    kiosk = make_kiosk(speaker=speaker)
+    kiosk.activateWindow()
+    keypad(qtbot, kiosk, Qt.Key.Key_NumberSign)  # help turns speech on and says the keys
+    assert kiosk.flow.visit.speech
+    assert speaker.last.startswith("Keypad: 2 and 8 move, 5 selects")
+    keypad(qtbot, kiosk, Qt.Key.Key_Plus)
+    assert speaker.volume == 60 and speaker.last == "Volume 60 percent"
+    keypad(qtbot, kiosk, Qt.Key.Key_Minus)
+    keypad(qtbot, kiosk, Qt.Key.Key_Minus)
+    assert speaker.volume == 40
+    keypad(qtbot, kiosk, Qt.Key.Key_7)
+    assert speaker.rate_wpm == 140 and speaker.last == "Speed 140 words a minute"
+    kiosk.reset()
+    assert (speaker.volume, speaker.rate_wpm) == (50, 160)  # the next visitor starts fresh
+
+
+def test_a_whole_check_in_by_keypad_with_speech_in_large_print(qtbot, make_kiosk, sqlite_backend):
+    speaker = FakeSpeaker()
+    kiosk = make_kiosk(speaker=speaker)
+    kiosk.activateWindow()
+    kiosk.toggle_large_print()
+    keypad(qtbot, kiosk, Qt.Key.Key_Asterisk)
+    keypad(qtbot, kiosk, Qt.Key.Key_2)
+    keypad(qtbot, kiosk, Qt.Key.Key_2)  # English -> Español -> Tiếng Việt
+    assert speaker.last.startswith("Tiếng Việt")
+    keypad(qtbot, kiosk, Qt.Key.Key_5)
+    assert speaker.said[-1][1] == "vi" and speaker.last.startswith("Hôm nay chúng tôi có thể giúp gì")
+    keypad(qtbot, kiosk, Qt.Key.Key_2)
+    keypad(qtbot, kiosk, Qt.Key.Key_5)  # the second service: permits
+    assert kiosk.flow.step == Step.NAME
+    keypad(qtbot, kiosk, Qt.Key.Key_5)  # no name
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.TICKET, timeout=5000)
+    assert "B001" in speaker.last and "Giấy phép và phát triển" in speaker.last
+    assert kiosk.ticket.number.fontInfo().pixelSize() > 100
+    keypad(qtbot, kiosk, Qt.Key.Key_0)
+    assert kiosk.flow.step == Step.WELCOME and not kiosk.flow.visit.speech

@@ -1,7 +1,8 @@
 """Operate the kiosk with keys alone: arrows and a tactile numeric keypad.
 
 Keypad layout, as on accessible kiosk keypads: 8/4 move back, 2/6 move forward, 5 selects,
-0 goes back, * turns speech on and then repeats. Arrow keys move too (left and right stay with the cursor inside a text field).
+0 goes back, * turns speech on and then repeats, # says the keys, + and - change the volume,
+7 and 9 the speed. Arrow keys move too (left and right stay with the cursor inside a text field).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ class KeypadNavigator(QObject):
         move_focus: Callable[[bool], None],
         back: Callable[[], None],
         star: Callable[[], None] | None = None,
+        extra: dict[Qt.Key, Callable[[], None]] | None = None,
     ) -> None:
         super().__init__(root)
         self.root = root
         self.move_focus = move_focus
         self.back = back
         self.star = star
+        self.extra = extra or {}
         QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -52,6 +55,9 @@ class KeypadNavigator(QObject):
                 return True
             if key == Qt.Key.Key_Asterisk and self.star is not None:
                 self.star()
+                return True
+            if key in self.extra:
+                self.extra[key]()
                 return True
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) or (
             not in_text and key in (Qt.Key.Key_Left, Qt.Key.Key_Right)
