@@ -102,6 +102,9 @@ def _connect_when_ready(
 
     def failed(exc: Exception) -> None:
         log.error("Cannot open the database (%s); retrying in %d s", type(exc).__name__, retry_ms // 1000)
+        for station in stations:
+            if hasattr(station, "backend_unavailable"):
+                station.backend_unavailable()
         QTimer.singleShot(retry_ms, attempt)
 
     def attempt() -> None:

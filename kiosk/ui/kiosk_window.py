@@ -419,12 +419,16 @@ class KioskWindow(QWidget):
         with use_language(self.flow.visit.language):
             self.ticket.set_seconds_left(left)
 
+    def backend_unavailable(self) -> None:
+        """The database cannot be reached: say so calmly instead of waiting forever."""
+        self.build_screens()
+        if not self.services.services:
+            with use_language(self.flow.visit.language):
+                self.services.set_unavailable(True)
+
     def _background_error(self, exc: Exception) -> None:
         log.error("Kiosk background task failed: %s", type(exc).__name__)
-        self.build_screens()
-        with use_language(self.flow.visit.language):
-            self.services.status.setText(user_message(exc))
-            self.services.status.setVisible(True)
+        self.backend_unavailable()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape and self.flow.step in (Step.SERVICES, Step.NAME):

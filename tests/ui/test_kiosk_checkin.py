@@ -204,3 +204,30 @@ def test_high_contrast_lasts_for_the_visit_and_is_cleared_after(qtbot, kiosk):
     choose(qtbot, kiosk.start_over_button)
     assert not kiosk.flow.visit.high_contrast
     assert kiosk.welcome.grab().toImage().pixelColor(5, 5).lightness() > 200
+
+
+def test_an_unreachable_database_is_explained_in_the_visitors_language(qtbot, sqlite_backend):
+    from dataclasses import replace
+
+    from kiosk.ui.kiosk_window import KioskWindow
+
+    class Unreachable:
+        def __call__(self, *, write=False):
+            raise ConnectionError("connection refused")
+
+    kiosk = KioskWindow(building_name="The Portland Building")
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.attach(replace(sqlite_backend.ctx, uow=Unreachable()))
+    choose(qtbot, kiosk.welcome.language_buttons["es"])
+    qtbot.waitUntil(
+        lambda: (
+            kiosk.services.status.text()
+            == "Ahora no podemos dar números. Pregunte en el mostrador, por favor."
+        ),
+        timeout=3000,
+    )
+    assert kiosk.services.status.isVisible() and kiosk.services.buttons == []
+    kiosk.attach(sqlite_backend.ctx)  # the database is back
+    qtbot.waitUntil(lambda: len(kiosk.services.buttons) == 7, timeout=3000)
+    assert not kiosk.services.status.isVisible()

@@ -18,6 +18,7 @@ class ServicesScreen(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services: list[QueueService] = []
+        self.unavailable = False
         self.buttons: list[ChoiceButton] = []
         self.large = False
         self.title = label("title", self, "servicesTitle")
@@ -33,7 +34,12 @@ class ServicesScreen(Screen):
         self.layout_.addWidget(self.holder)
         self.layout_.addStretch(1)
 
+    def set_unavailable(self, unavailable: bool) -> None:
+        self.unavailable = unavailable
+        self.retranslate()
+
     def set_services(self, services: list[QueueService]) -> None:
+        self.unavailable = False
         for old in self.buttons:
             old.deleteLater()
         self.services = list(services)
@@ -59,7 +65,12 @@ class ServicesScreen(Screen):
         locale = current_language()
         self.title.setText(_("What can we help you with today?"))
         self.subtitle.setText(_("Choose one. You will get a number, and staff will call you."))
-        self.status.setText("" if self.services else _("One moment, please…"))
+        if self.services:
+            self.status.setText("")
+        elif self.unavailable:
+            self.status.setText(_("Tickets cannot be given right now. Please ask at the front desk."))
+        else:
+            self.status.setText(_("One moment, please…"))
         self.status.setVisible(not self.services)
         for service, choice in zip(self.services, self.buttons, strict=True):
             choice.set_content(service.name(locale), service.description(locale))
