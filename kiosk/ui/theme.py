@@ -106,6 +106,9 @@ class Theme:
         {r} QPushButton[role="choice"] QLabel {{ color: {p.primary_text}; background: transparent; }}
         {r} QPushButton[role="choice"] QLabel#choiceTitle {{ font-size: {self.px(1.25)}px; font-weight: 700; }}
         {r} QPushButton[role="choice"] QLabel#choiceDetail {{ font-size: {self.px(0.9)}px; font-weight: 400; }}
+        {r} QPushButton[role="key"] {{
+            font-size: {self.px(1.25)}px; padding: 0; min-width: {self.touch_px}px; background: {p.surface};
+        }}
         {r} QPushButton:checked {{ background: {p.text}; color: {p.surface}; border-color: {p.text}; }}
         {r} QPushButton:disabled {{ color: {p.muted}; background: {p.background}; border-style: dashed; }}
         {r} QPushButton:focus {{ border: {focus}px solid {p.focus}; }}

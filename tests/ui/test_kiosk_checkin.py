@@ -231,3 +231,37 @@ def test_an_unreachable_database_is_explained_in_the_visitors_language(qtbot, sq
     kiosk.attach(sqlite_backend.ctx)  # the database is back
     qtbot.waitUntil(lambda: len(kiosk.services.buttons) == 7, timeout=3000)
     assert not kiosk.services.status.isVisible()
+
+
+def tap(qtbot, key) -> None:
+    qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
+
+
+def test_typing_a_vietnamese_name_on_the_screen_keyboard(qtbot, kiosk):
+    choose(qtbot, kiosk.welcome.language_buttons["vi"])
+    choose(qtbot, kiosk.services.buttons[0])
+    board = kiosk.name_screen.keyboard
+    for letter in "tu":
+        tap(qtbot, board.letter_keys[letter])
+    tap(qtbot, board.letter_keys["â"])
+    tap(qtbot, board.tone_keys[0])  # sắc
+    tap(qtbot, board.letter_keys["n"])
+    assert kiosk.name_screen.field.text() == "Tuấn"
+    tap(qtbot, board.backspace_key)
+    assert kiosk.name_screen.field.text() == "Tuấ"
+    assert kiosk.focusWidget() is kiosk.name_screen.field  # keys never steal the cursor
+
+
+def test_typing_a_russian_name_on_the_screen_keyboard(qtbot, kiosk):
+    choose(qtbot, kiosk.welcome.language_buttons["ru"])
+    choose(qtbot, kiosk.services.buttons[0])
+    board = kiosk.name_screen.keyboard
+    assert board.letter_keys["й"].text() == "Й"  # a name starts with a capital
+    for letter in "ольга":
+        tap(qtbot, board.letter_keys[letter])
+    tap(qtbot, board.space_key)
+    tap(qtbot, board.letter_keys["а"])
+    assert kiosk.name_screen.field.text() == "Ольга А"
+    choose(qtbot, kiosk.name_screen.submit_button)
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.TICKET, timeout=5000)
+    assert kiosk.ticket.heading.text() == "Спасибо, Ольга А. Ваш номер"

@@ -15,13 +15,17 @@ class _WrappedHeight(QObject):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            needed = watched.heightForWidth(watched.width()) if watched.width() > 0 else -1
-            if needed > 0 and needed != watched.minimumHeight():
-                watched.setMinimumHeight(needed)
+            # Only at a real width: while a layout is still settling a label can be a few pixels
+            # wide, and the height it asks for then would stick.
+            if watched.width() >= MIN_MEASURED_WIDTH:
+                needed = watched.heightForWidth(watched.width())
+                if needed > 0 and needed != watched.minimumHeight():
+                    watched.setMinimumHeight(needed)
         return False
 
 
 _wrapped_height = None
+MIN_MEASURED_WIDTH = 300
 
 
 def label(role: str = "", parent: QWidget | None = None, object_name: str = "") -> QLabel:
@@ -53,6 +57,9 @@ class Screen(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The page is not a stop for the keys, and a tap on a key of the screen keyboard must
+        # leave the cursor in the text field rather than give focus to the page.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body = QWidget()
         self.body.setObjectName("screenBody")
         self.body.installEventFilter(self)

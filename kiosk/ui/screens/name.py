@@ -6,9 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from kiosk.domain.tickets import FIRST_NAME_MAX
-from kiosk.i18n import _
+from kiosk.i18n import _, current_language
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import button, set_text
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 
 class NameScreen(Screen):
@@ -33,9 +34,12 @@ class NameScreen(Screen):
         row.setSpacing(20)
         row.addWidget(self.skip_button, 1)
         row.addWidget(self.submit_button, 2)
+        self.keyboard = OnScreenKeyboard(self.field, self.body)
         for widget in (self.title, self.subtitle, self.field, self.error, self.busy):
             self.layout_.addWidget(widget)
+        # The answers above the keyboard: in large print they stay in view while the keys scroll.
         self.layout_.addLayout(row)
+        self.layout_.addWidget(self.keyboard)
         self.layout_.addStretch(1)
         self.reset()
 
@@ -51,10 +55,12 @@ class NameScreen(Screen):
         self.busy.setText(_("Making your ticket…"))
         set_text(self.skip_button, _("Skip"), _("Get a ticket without giving a name"))
         set_text(self.submit_button, _("Get my ticket"))
+        self.keyboard.set_language(current_language())
+        self.keyboard.retranslate()
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
-        for widget in (self.skip_button, self.submit_button, self.field):
+        for widget in (self.skip_button, self.submit_button, self.field, self.keyboard):
             widget.setEnabled(not busy)
 
     def show_error(self, message: str) -> None:
