@@ -14,13 +14,17 @@ class _WrappedHeight(QObject):
     """
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            # Only at a real width: while a layout is still settling a label can be a few pixels
-            # wide, and the height it asks for then would stick.
-            if watched.width() >= MIN_MEASURED_WIDTH:
-                needed = watched.heightForWidth(watched.width())
-                if needed > 0 and needed != watched.minimumHeight():
-                    watched.setMinimumHeight(needed)
+        # Only at a real width: while a layout is still settling a label can be a few pixels wide,
+        # and the height it asks for then would stick.
+        measurable = watched.width() >= MIN_MEASURED_WIDTH
+        if measurable and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.FontChange,
+            QEvent.Type.StyleChange,
+        ):
+            needed = watched.heightForWidth(watched.width())
+            if needed > 0 and needed != watched.minimumHeight():
+                watched.setMinimumHeight(needed)
         return False
 
 

@@ -136,10 +136,9 @@ class OnScreenKeyboard(QWidget):
         self._show_case()
 
     def _auto_shift(self, text: str) -> None:
-        if not text or text.endswith((" ", "-")):
-            if not self.shift:
-                self.shift = True
-                self._show_case()
+        if (not text or text.endswith((" ", "-"))) and not self.shift:
+            self.shift = True
+            self._show_case()
 
     def _show_case(self) -> None:
         self.shift_key.setChecked(self.shift)
