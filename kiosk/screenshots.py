@@ -103,7 +103,10 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     from kiosk.ui.flow import Step
     from kiosk.ui.kiosk_window import KioskWindow
 
-    window = KioskWindow(building_name=settings.building_name, default_language=language)
+    from kiosk.app import _speaker
+
+    # With the speech engine when it is installed, as a real kiosk shows its "Read aloud" switch.
+    window = KioskWindow(building_name=settings.building_name, default_language=language, speaker=_speaker())
     window.resize(*KIOSK_SIZE)
     window.show()
     window.attach(backend.ctx)

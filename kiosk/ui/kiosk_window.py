@@ -63,14 +63,14 @@ class KioskWindow(QWidget):
         self.building = label("building", self, "buildingName")
         self.building.setText(building_name)
         self.reader = ScreenReader(self, speaker)
-        self.speech_button = button("", "speechButton", self)
+        self.speech_button = button("switch", "speechButton", self)
         self.speech_button.setCheckable(True)
         self.speech_button.clicked.connect(self.toggle_speech)
         self.speech_button.setVisible(self.reader.available)
-        self.high_contrast_button = button("", "highContrastButton", self)
+        self.high_contrast_button = button("switch", "highContrastButton", self)
         self.high_contrast_button.setCheckable(True)
         self.high_contrast_button.clicked.connect(self.toggle_high_contrast)
-        self.large_print_button = button("", "largePrintButton", self)
+        self.large_print_button = button("switch", "largePrintButton", self)
         self.large_print_button.setCheckable(True)
         self.large_print_button.clicked.connect(self.toggle_large_print)
         self.header = QGridLayout()
@@ -329,9 +329,10 @@ class KioskWindow(QWidget):
         for widget in (self.building, self.speech_button, self.high_contrast_button, self.large_print_button):
             self.header.removeWidget(widget)
         if large:
-            self.header.addWidget(self.building, 0, 0, 1, 2)
-            self.header.addWidget(self.speech_button, 0, 2, 1, 2)
-            self.header.addWidget(self.high_contrast_button, 1, 1, 1, 2)
+            # The building on its own line, the three display switches on the next one.
+            self.header.addWidget(self.building, 0, 0, 1, 4)
+            self.header.addWidget(self.speech_button, 1, 1)
+            self.header.addWidget(self.high_contrast_button, 1, 2)
             self.header.addWidget(self.large_print_button, 1, 3)
         else:
             self.header.addWidget(self.building, 0, 0)

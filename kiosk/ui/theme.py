@@ -106,6 +106,9 @@ class Theme:
         {r} QPushButton[role="choice"] QLabel {{ color: {p.primary_text}; background: transparent; }}
         {r} QPushButton[role="choice"] QLabel#choiceTitle {{ font-size: {self.px(1.25)}px; font-weight: 700; }}
         {r} QPushButton[role="choice"] QLabel#choiceDetail {{ font-size: {self.px(0.9)}px; font-weight: 400; }}
+        {r} QPushButton[role="switch"] {{
+            font-size: {self.px(0.8 if self.large_print else 1.0)}px; padding: {self.px(0.2)}px {self.px(0.5)}px;
+        }}
         {r} QPushButton[role="key"] {{
             font-size: {self.px(1.25)}px; padding: 0; min-width: {self.touch_px}px; background: {p.surface};
         }}
