@@ -100,10 +100,9 @@ def render(
 
 
 def _kiosk(backend, settings, screen: str, language: str, large_print: bool, high_contrast: bool = False):
+    from kiosk.app import _speaker
     from kiosk.ui.flow import Step
     from kiosk.ui.kiosk_window import KioskWindow
-
-    from kiosk.app import _speaker
 
     # With the speech engine when it is installed, as a real kiosk shows its "Read aloud" switch.
     window = KioskWindow(building_name=settings.building_name, default_language=language, speaker=_speaker())
