@@ -89,10 +89,21 @@ def _install_excepthook() -> None:
 
 
 def _connect_when_ready(
-    settings: Settings, stations: list, runner, on_ready=None, retry_ms: int = 5000
+    settings: Settings,
+    stations: list,
+    runner,
+    on_ready=None,
+    retry_ms: int = 5000,
+    logging_verbose: bool | None = None,
 ) -> None:
-    """Open the database off the UI thread; the stations show at once and fill in when it is ready."""
+    """After the first frame, open the database off the UI thread; the stations fill in when it is ready.
+
+    With logging_verbose set, the log file is configured first, on the same worker: it is not needed to
+    show the welcome screen either.
+    """
     from PySide6.QtCore import QTimer
+
+    from kiosk.ui.tasks import after_first_paint
 
     def ready(backend: Backend) -> None:
         for station in stations:
@@ -110,9 +121,12 @@ def _connect_when_ready(
     def attempt() -> None:
         runner.submit(lambda: build_backend(settings), ready, failed)
 
-    # After the first paint: importing SQLAlchemy on a worker still competes for the GIL, and the
-    # welcome screen needs no database.
-    QTimer.singleShot(0, attempt)
+    def start() -> None:
+        if logging_verbose is not None:
+            runner.submit(lambda: configure_logging(settings, logging_verbose))
+        attempt()
+
+    after_first_paint(stations[0], start)
 
 
 def _announce_ready_and_quit(app) -> None:
@@ -125,7 +139,9 @@ def _announce_ready_and_quit(app) -> None:
         app.processEvents()
         sys.stdout.write("kiosk: ready\n")
         sys.stdout.flush()
-        app.quit()
+        # Queued behind the work the first frame started (opening the database), which then completes
+        # before the process leaves: a smoke test sees a migrated database.
+        QTimer.singleShot(0, app.quit)
 
     QTimer.singleShot(0, ready)
 
@@ -175,7 +191,6 @@ def _console(settings: Settings):
 def run_kiosk(
     settings: Settings, windowed: bool = False, exit_when_ready: bool = False, verbose: bool = False
 ) -> int:
-    from PySide6.QtCore import QTimer
 
     from kiosk.ui.tasks import TaskRunner
 
@@ -189,9 +204,7 @@ def run_kiosk(
         window.showFullScreen()
     if exit_when_ready:
         _announce_ready_and_quit(app)
-    # Like the database, the log file is not needed to show the welcome screen: after the first frame.
-    QTimer.singleShot(0, lambda: configure_logging(settings, verbose))
-    _connect_when_ready(settings, [window], TaskRunner(window))
+    _connect_when_ready(settings, [window], TaskRunner(window), logging_verbose=verbose)
     return _exec(app)
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from kiosk.domain.errors import DomainError
 from kiosk.i18n import _
@@ -87,3 +88,34 @@ def user_message(exc: Exception) -> str:
     if isinstance(exc, DomainError):
         return _(exc.message, **exc.params)
     return _("Something went wrong on our side. Please try again, or ask at the front desk.")
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, fn: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._fn: Callable[[], None] | None = fn
+        widget.installEventFilter(self)
+        # A window that is never exposed (a monitor that is off at boot) must still connect.
+        QTimer.singleShot(fallback_ms, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and self._fn is not None:
+            watched.removeEventFilter(self)
+            # Queued, so the frame being painted reaches the screen before the work starts.
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        fn, self._fn = self._fn, None
+        if fn is not None:
+            fn()
+
+
+def after_first_paint(widget: QWidget, fn: Callable[[], None], fallback_ms: int = 2000) -> None:
+    """Run fn on the UI thread once the widget has painted its first frame (or after fallback_ms).
+
+    Start-up work the first screen does not need (the database, the log file) waits for this: a worker
+    thread importing SQLAlchemy still competes with the UI thread for the GIL, and the visitor should
+    see the welcome screen first.
+    """
+    _FirstPaint(widget, fn, fallback_ms)
