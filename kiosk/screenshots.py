@@ -16,6 +16,7 @@ SCREENS: dict[str, str] = {
     "welcome": "Visitor kiosk: choose a language",
     "services": "Visitor kiosk: what did you come for",
     "name": "Visitor kiosk: optional first name",
+    "name-typing": "Visitor kiosk: a name being typed (in Chinese: a character being composed)",
     "name-error": "Visitor kiosk: first name refused (too long)",
     "ticket": "Visitor kiosk: the ticket with place in line and wait",
     "idle-warning": "Visitor kiosk: 'do you need more time?' before the idle reset",
@@ -123,6 +124,19 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
         return window
     window.choose_service("permits")
     if screen == "name":
+        return window
+    if screen == "name-typing":
+        keyboard = window.name_screen.keyboard
+        if language == "zh_Hant":
+            for letter in "wangwei":
+                keyboard.type(letter)
+            keyboard.choose("王")  # "wei" stays composed: the bar offers 為, 位, 偉, ...
+        else:
+            name = {"ru": "Ольга", "vi": "Tuấn", "es": "María"}.get(language, "Maria")
+            for letter in name[:-1]:  # someone still typing
+                keyboard.type(letter.lower())
+        if large_print:
+            window.name_screen.show_keyboard()  # where touching the field takes the visitor
         return window
     if screen == "name-error":
         window.name_screen.field.setMaxLength(1000)

@@ -1,7 +1,8 @@
 """Build the Traditional Chinese font the kiosk ships, so it shows Chinese on any machine.
 
 A full Noto Sans CJK weighs 19 MB; the kiosk needs the common Traditional characters (Big5
-level 1, 5,401 hanzi), CJK punctuation, and every character its own catalogues and data use.
+level 1, 5,401 hanzi), CJK punctuation, zhuyin, and every character its own catalogues and data use
+(the Chinese input's candidates among them: resources/chinese_input.json).
 Run after adding Chinese text that may use rare characters:
 
     python tools/subset_cjk_font.py /usr/share/fonts/opentype/noto   # Debian: fonts-noto-cjk
@@ -42,6 +43,8 @@ def main(source_dir: str) -> None:
     chars = big5_level1() | project_text()
     chars |= {chr(c) for c in range(0x3000, 0x3040)} | {chr(c) for c in range(0xFF00, 0xFFF0)}
     chars |= {chr(c) for c in range(0x20, 0x7F)}
+    # Zhuyin (bopomofo) and its tone marks, for the on-screen keyboard's zhuyin keys.
+    chars |= {chr(c) for c in range(0x3100, 0x3130)} | set("ˉˊˇˋ˙")
     OUT.mkdir(parents=True, exist_ok=True)
     for weight in ("Regular", "Bold"):
         font = TTCollection(str(Path(source_dir) / f"NotoSansCJK-{weight}.ttc")).fonts[TC_INDEX]

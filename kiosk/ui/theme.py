@@ -112,6 +112,10 @@ class Theme:
         {r} QPushButton[role="key"] {{
             font-size: {self.px(1.25)}px; padding: 0; min-width: {self.touch_px}px; background: {p.surface};
         }}
+        {r} QLabel[role="composition"] {{
+            font-size: {self.px(1.25)}px; color: {p.text}; border-bottom: 3px solid {p.focus};
+            padding: 0 {self.px(0.3)}px; min-height: {self.px(1.8)}px;
+        }}
         {r} QPushButton:checked {{ background: {p.text}; color: {p.surface}; border-color: {p.text}; }}
         {r} QPushButton:disabled {{ color: {p.muted}; background: {p.background}; border-style: dashed; }}
         {r} QPushButton:focus {{ border: {focus}px solid {p.focus}; }}

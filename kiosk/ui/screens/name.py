@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from kiosk.domain.tickets import FIRST_NAME_MAX
@@ -17,6 +17,7 @@ class NameScreen(Screen):
     submitted = Signal(object)  # the typed name, or None to skip
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        self.large_print = False
         super().__init__(parent)
         self.title = label("title", self, "nameTitle")
         self.subtitle = label("subtitle", self)
@@ -30,6 +31,7 @@ class NameScreen(Screen):
         self.skip_button.clicked.connect(lambda: self.submitted.emit(None))
         self.submit_button.clicked.connect(self._submit)
         self.field.returnPressed.connect(self._submit)
+        self.field.installEventFilter(self)
         row = QHBoxLayout()
         row.setSpacing(20)
         row.addWidget(self.skip_button, 1)
@@ -70,8 +72,27 @@ class NameScreen(Screen):
             # In large print the message can push the buttons below the fold: keep them in view.
             self.scroll.ensureWidgetVisible(self.submit_button)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.MouseButtonPress and self.large_print and watched is self.field:
+            self.show_keyboard()
+        return super().eventFilter(watched, event)
+
+    def show_keyboard(self) -> None:
+        """Large print: touching the field scrolls the keys into view, as a phone's keyboard comes up.
+
+        The keys are taller than what is left of the screen under the field; the keyboard's own line
+        shows what is typed, so the field may scroll away.
+        """
+        self.scroll.verticalScrollBar().setValue(self.keyboard.y())
+
+    def apply_large_print(self, large: bool) -> None:
+        super().apply_large_print(large)
+        self.large_print = large
+        self.keyboard.set_preview_visible(large)
+
     def reset(self) -> None:
         self.field.clear()
+        self.keyboard.reset()
         self.show_error("")
         self.set_busy(False)
 

@@ -3,6 +3,10 @@
 Keys never take focus, so the text field keeps its cursor. Vietnamese tones are keys of their own:
 a tone key puts its mark on the last vowel typed (Tua + â... + sắc -> Tuấ), and the text is kept
 in composed form (NFC), as a keyboard layout would produce it.
+
+In Chinese the keyboard composes characters (kiosk.ui.chinese_input): zhuyin, pinyin or Cangjie keys
+build a reading shown above the keys, and a row of candidates puts the chosen character in the field.
+Latin letters stay one touch away for visitors who give a name in them.
 """
 
 from __future__ import annotations
@@ -10,9 +14,20 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.i18n import _
+from kiosk.ui import chinese_input
+from kiosk.ui.chinese_input import CANGJIE, PINYIN, ZHUYIN
 
 LATIN = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 LAYOUTS: dict[str, list[str]] = {
@@ -20,8 +35,12 @@ LAYOUTS: dict[str, list[str]] = {
     "es": [*LATIN, "áéíóúüñ"],
     "vi": [*LATIN, "ăâđêôơư"],
     "ru": ["йцукенгшщзх", "фывапролджэ", "ячсмитьбюъё"],
-    "zh_Hant": LATIN,  # names in Latin letters; Chinese characters need an input method (see README)
+    "zh_Hant": LATIN,
 }
+LATIN_METHOD = "latin"
+METHOD_ROWS = {PINYIN: LATIN, ZHUYIN: chinese_input.ZHUYIN_ROWS, CANGJIE: chinese_input.CANGJIE_ROWS}
+# Each method named in its own script, as phones and keyboards in Taiwan and Hong Kong name them.
+METHOD_LABELS = {ZHUYIN: "注音", PINYIN: "拼音", CANGJIE: "倉頡", LATIN_METHOD: "ABC"}
 # Vietnamese tones as combining marks: sắc, huyền, hỏi, ngã, nặng.
 TONES = ["\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
 VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
@@ -54,18 +73,54 @@ class OnScreenKeyboard(QWidget):
         self.setObjectName("onScreenKeyboard")
         self.target = target
         self.language = "en"
+        self.method = PINYIN  # for Chinese; the most widely taught reading
+        self.composition = ""
+        self.page = 0
         self.shift = True  # names start with a capital
-        self.grid = QGridLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(6)
+        # In large print the keys do not fit under the field: scrolled to the keys, the visitor still
+        # sees what they have typed here.
+        self.preview = QLabel(self)
+        self.preview.setObjectName("typedPreview")
+        self.preview.setProperty("role", "composition")
+        self.preview.hide()
+        outer.addWidget(self.preview)
+        self.grid = QGridLayout()
         self.grid.setSpacing(6)
-        self.grid.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.grid)
         self.keys: list[QPushButton] = []
         self.letter_keys: dict[str, QPushButton] = {}
         self.tone_keys: list[QPushButton] = []
+        self.method_keys: dict[str, QPushButton] = {}
+        self.candidate_keys: list[QPushButton] = []
+        self.candidate_bar: QWidget | None = None
         self.target.textChanged.connect(self._auto_shift)
+        self.target.textChanged.connect(self._show_preview)
         self.build()
 
-    def _key(self, text: str, name: str = "") -> QPushButton:
-        key = QPushButton(text, self)
+    def set_preview_visible(self, visible: bool) -> None:
+        self.preview.setVisible(visible)
+        if self.candidate_bar is not None:
+            self.composition_label.setVisible(not visible)  # the preview line shows the composition
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        if self.preview.isHidden():
+            return
+        composed = chinese_input.shown_composition(self.method, self.composition) if self.composing else ""
+        text = self.target.text() + composed
+        self.preview.setText(text or self.target.placeholderText())
+        self.preview.setAccessibleName(text)
+
+    @property
+    def composing(self) -> bool:
+        """Chinese characters are being composed (not Latin letters typed straight in)."""
+        return self.language == "zh_Hant" and self.method != LATIN_METHOD
+
+    def _key(self, text: str, name: str = "", parent: QWidget | None = None) -> QPushButton:
+        key = QPushButton(text, parent or self)
         key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the cursor
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         key.setProperty("role", "key")
@@ -76,18 +131,29 @@ class OnScreenKeyboard(QWidget):
     def build(self) -> None:
         for key in self.keys:
             self.grid.removeWidget(key)
+            key.hide()  # deleted only when the event loop next turns: not to be seen or touched till then
             key.deleteLater()
+        if self.candidate_bar is not None:
+            self.grid.removeWidget(self.candidate_bar)
+            self.candidate_bar.hide()
+            self.candidate_bar.deleteLater()
+            self.candidate_bar = None
         self.keys, self.letter_keys, self.tone_keys = [], {}, []
-        rows = LAYOUTS.get(self.language, LATIN)
+        self.method_keys, self.candidate_keys = {}, []
+        rows = METHOD_ROWS[self.method] if self.composing else LAYOUTS.get(self.language, LATIN)
         width = max(len(row) for row in rows)
-        for row_index, row in enumerate(rows):
+        first = 0
+        if self.composing:
+            self._build_candidate_bar()
+            self.grid.addWidget(self.candidate_bar, 0, 0, 1, width)
+            first = 1
+        for row_index, row in enumerate(rows, start=first):
             offset = (width - len(row)) // 2
             for column, letter in enumerate(row):
-                key = self._key(letter)
-                key.clicked.connect(lambda _c=False, ch=letter: self.type(ch))
+                key = self._letter_key(letter)
                 self.letter_keys[letter] = key
                 self.grid.addWidget(key, row_index, offset + column)
-        row = len(rows)
+        row = first + len(rows)
         if self.language == "vi":
             for column, mark in enumerate(TONES):
                 key = self._key("a" + mark, unicodedata.name(mark).title())
@@ -99,34 +165,152 @@ class OnScreenKeyboard(QWidget):
         self.shift_key.setCheckable(True)
         self.shift_key.clicked.connect(self.toggle_shift)
         self.space_key = self._key("␣")
-        self.space_key.clicked.connect(lambda: self.type(" "))
+        self.space_key.clicked.connect(self.space)
         self.hyphen_key = self._key("-")
         self.hyphen_key.clicked.connect(lambda: self.type("-"))
         self.backspace_key = self._key("⌫")
-        self.backspace_key.clicked.connect(self.target.backspace)
-        self.grid.addWidget(self.shift_key, row, 0, 1, 2)
-        self.grid.addWidget(self.hyphen_key, row, 2)
-        self.grid.addWidget(self.space_key, row, 3, 1, max(1, width - 5))
+        self.backspace_key.clicked.connect(self.backspace)
+        # In Chinese the methods share the bottom row with the space bar: one row less to scroll to.
+        column = 0
+        if self.language == "zh_Hant":
+            for method, label in METHOD_LABELS.items():
+                key = self._key(label)
+                key.setCheckable(True)
+                key.clicked.connect(lambda _c=False, m=method: self.set_method(m))
+                self.method_keys[method] = key
+                self.grid.addWidget(key, row, column)
+                column += 1
+        # A layout shows new children of a visible widget only when the event loop next turns; a key
+        # must be there to touch as soon as the keyboard changes.
+        for key in self.keys:
+            key.show()
+        if self.candidate_bar is not None:
+            self.candidate_bar.show()
+        if self.composing:
+            # Capitals and hyphens belong to Latin names; while composing Chinese they would do nothing.
+            self.shift_key.hide()
+            self.hyphen_key.hide()
+        else:
+            shift_span = 1 if column else 2
+            self.grid.addWidget(self.shift_key, row, column, 1, shift_span)
+            self.grid.addWidget(self.hyphen_key, row, column + shift_span)
+            column += shift_span + 1
+        self.grid.addWidget(self.space_key, row, column, 1, max(1, width - column - 2))
         self.grid.addWidget(self.backspace_key, row, max(4, width - 2), 1, 2)
         self.retranslate()
         self._show_case()
+        self._show_candidates()
+
+    def _letter_key(self, letter: str) -> QPushButton:
+        if self.composing and self.method == CANGJIE:
+            radical = chinese_input.CANGJIE_RADICALS[letter]
+            key = self._key(radical, f"{radical} {letter.upper()}")
+        else:
+            key = self._key(letter)
+        key.clicked.connect(lambda _c=False, ch=letter: self.type(ch))
+        return key
+
+    def _build_candidate_bar(self) -> None:
+        bar = QWidget(self)
+        bar.setObjectName("candidateBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.composition_label = QLabel(bar)
+        self.composition_label.setObjectName("composition")
+        self.composition_label.setProperty("role", "composition")
+        self.composition_label.setVisible(self.preview.isHidden())
+        row.addWidget(self.composition_label, 2)
+        self.previous_key = self._key("◀", parent=bar)
+        self.previous_key.clicked.connect(lambda: self._turn(-1))
+        row.addWidget(self.previous_key, 1)
+        for _index in range(chinese_input.PAGE):
+            key = self._key("", parent=bar)
+            policy = key.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the bar keeps its shape while candidates come and go
+            key.setSizePolicy(policy)
+            key.clicked.connect(lambda _c=False, k=key: self.choose(k.text()))
+            self.candidate_keys.append(key)
+            row.addWidget(key, 1)
+        self.next_key = self._key("▶", parent=bar)
+        self.next_key.clicked.connect(lambda: self._turn(1))
+        row.addWidget(self.next_key, 1)
+        self.candidate_bar = bar
 
     def set_language(self, language: str) -> None:
         if language != self.language:
             self.language = language
+            self.composition, self.page = "", 0
             self.build()
+
+    def set_method(self, method: str) -> None:
+        """Switch between zhuyin, pinyin, Cangjie and Latin letters; what was being composed is dropped."""
+        self.method = method
+        self.composition, self.page = "", 0
+        self.build()
 
     def retranslate(self) -> None:
         self.shift_key.setAccessibleName(_("Capital letters"))
         self.space_key.setAccessibleName(_("Space"))
         self.hyphen_key.setAccessibleName(_("Hyphen"))
         self.backspace_key.setAccessibleName(_("Delete the last letter"))
+        names = {
+            ZHUYIN: _("Zhuyin (bopomofo) input"),
+            PINYIN: _("Pinyin input"),
+            CANGJIE: _("Cangjie input"),
+            LATIN_METHOD: _("Latin letters"),
+        }
+        for method, key in self.method_keys.items():
+            key.setAccessibleName(names[method])
+        if self.candidate_bar is not None:
+            self.previous_key.setAccessibleName(_("Previous characters"))
+            self.next_key.setAccessibleName(_("More characters"))
 
     def type(self, text: str) -> None:
+        if self.composing:
+            if self.method == CANGJIE and len(self.composition) >= chinese_input.CANGJIE_MAX:
+                return
+            self.composition += text
+            self.page = 0
+            self._show_candidates()
+            return
         self.target.insert(text.upper() if self.shift else text)
         if self.shift and text.strip():
             self.shift = False
             self._show_case()
+
+    def choose(self, char: str) -> None:
+        """Put a candidate in the field; what it did not use of the composition stays for the next one."""
+        if not char:
+            return
+        used = chinese_input.candidates(self.method, self.composition).used
+        self.target.insert(char)
+        self.composition, self.page = self.composition[used:], 0
+        self._show_candidates()
+
+    def space(self) -> None:
+        if self.composing and self.composition:
+            found = chinese_input.candidates(self.method, self.composition).chars
+            if found:
+                self.choose(found[0])
+            return
+        self.type(" ")
+
+    def backspace(self) -> None:
+        if self.composing and self.composition:
+            self.composition, self.page = self.composition[:-1], 0
+            self._show_candidates()
+            return
+        self.target.backspace()
+
+    def reset(self) -> None:
+        """A new visitor: nothing half-typed, Latin capitals first, the default Chinese method."""
+        self.composition, self.page, self.shift = "", 0, True
+        if self.method != PINYIN:
+            self.set_method(PINYIN)
+        else:
+            self._show_case()
+            self._show_candidates()
 
     def tone(self, mark: str) -> None:
         self.target.setText(add_tone(self.target.text(), mark))
@@ -135,6 +319,10 @@ class OnScreenKeyboard(QWidget):
         self.shift = not self.shift
         self._show_case()
 
+    def _turn(self, step: int) -> None:
+        self.page += step
+        self._show_candidates()
+
     def _auto_shift(self, text: str) -> None:
         if (not text or text.endswith((" ", "-"))) and not self.shift:
             self.shift = True
@@ -142,5 +330,26 @@ class OnScreenKeyboard(QWidget):
 
     def _show_case(self) -> None:
         self.shift_key.setChecked(self.shift)
+        if self.composing:
+            return
         for letter, key in self.letter_keys.items():
             key.setText(letter.upper() if self.shift else letter)
+
+    def _show_candidates(self) -> None:
+        for method, key in self.method_keys.items():
+            key.setChecked(method == self.method)
+        if self.candidate_bar is None:
+            return
+        found = chinese_input.candidates(self.method, self.composition).chars
+        pages = max(1, -(-len(found) // chinese_input.PAGE))
+        self.page = min(max(self.page, 0), pages - 1)
+        shown = found[self.page * chinese_input.PAGE : (self.page + 1) * chinese_input.PAGE]
+        for index, key in enumerate(self.candidate_keys):
+            char = shown[index] if index < len(shown) else ""
+            key.setText(char)
+            key.setAccessibleName(char)
+            key.setVisible(bool(char))
+        self.previous_key.setEnabled(self.page > 0)
+        self.next_key.setEnabled(self.page < pages - 1)
+        self.composition_label.setText(chinese_input.shown_composition(self.method, self.composition))
+        self._show_preview()
