@@ -156,13 +156,18 @@ def _exec(app) -> int:
 
 
 def _speaker():
-    """espeak-ng where it is installed; without it the kiosk offers no speech button."""
-    from kiosk.speech.lazy import LazySpeaker
+    """pyttsx3 on Windows (SAPI5) and macOS (NSSS), espeak-ng elsewhere (and where pyttsx3 is missing);
+    with neither the kiosk offers no speech button. Both start their engine at the first utterance."""
+    import sys
 
-    if not LazySpeaker.available():
-        log.warning("espeak-ng is not installed: the kiosk cannot read aloud")
+    from kiosk.speech.lazy import ESPEAK, PYTTSX3, LazySpeaker
+
+    if sys.platform in ("win32", "darwin") and LazySpeaker.available(PYTTSX3):
+        return LazySpeaker(engine=PYTTSX3)
+    if not LazySpeaker.available(ESPEAK):
+        log.warning("No speech engine (pyttsx3 or espeak-ng) is installed: the kiosk cannot read aloud")
         return None
-    return LazySpeaker()
+    return LazySpeaker(engine=ESPEAK)
 
 
 def _kiosk_window(settings: Settings):

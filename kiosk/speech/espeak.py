@@ -17,11 +17,15 @@ class SpeechError(RuntimeError):
 
 
 def kill_tree(process: subprocess.Popen) -> None:
-    """Kill a child and anything it started (each child leads its own process group)."""
+    """Kill a child and anything it started (each child leads its own process group; Windows has no
+    process groups to signal, so there the child alone is terminated)."""
     if process.poll() is not None:
         return
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
     except (ProcessLookupError, PermissionError):
         process.kill()
 

@@ -35,19 +35,17 @@ def wav_seconds(audio: bytes) -> float:
     return max(0, payload) / frame_bytes / rate
 
 
-class BackgroundSpeaker:
-    """The kiosk's Speaker (services.ports.Speaker) on espeak-ng."""
+class SpeechThread:
+    """What every backend shares: one background thread speaks, the newest utterance wins, and the
+    child processes it runs are tracked so that ``say`` and ``stop`` can kill them from any thread.
+
+    A backend implements ``_speak``; anything it raises is counted and logged, never passed on.
+    """
 
     def __init__(
-        self,
-        synthesizer: EspeakSynthesizer | None = None,
-        player: tuple[str, ...] | None | bool = True,
-        on_audio: Callable[[int, bytes], None] | None = None,
-        chinese: str = CANTONESE,
+        self, on_audio: Callable[[int, bytes], None] | None = None, chinese: str = CANTONESE
     ) -> None:
-        self.synthesizer = synthesizer or EspeakSynthesizer()
-        self.player = find_player() if player is True else (player or None)
-        self.on_audio = on_audio  # called on the speech thread with (utterance number, WAV bytes)
+        self.on_audio = on_audio  # called on the speech thread with (utterance number, audio bytes)
         self.chinese = chinese
         self.volume = 50  # 0..100
         self.rate_wpm = 160
@@ -114,6 +112,9 @@ class BackgroundSpeaker:
                 self.failures += 1
                 log.warning("Speech failed: %s", exc)
 
+    def _speak(self, generation: int, text: str, language: str) -> None:
+        raise NotImplementedError
+
     def _track(self, process: subprocess.Popen, generation: int) -> bool:
         with self._wake:
             if generation != self._generation or self._closed:
@@ -129,6 +130,21 @@ class BackgroundSpeaker:
     def _current(self, generation: int) -> bool:
         with self._wake:
             return generation == self._generation and not self._closed
+
+
+class BackgroundSpeaker(SpeechThread):
+    """The kiosk's Speaker (services.ports.Speaker) on espeak-ng."""
+
+    def __init__(
+        self,
+        synthesizer: EspeakSynthesizer | None = None,
+        player: tuple[str, ...] | None | bool = True,
+        on_audio: Callable[[int, bytes], None] | None = None,
+        chinese: str = CANTONESE,
+    ) -> None:
+        self.synthesizer = synthesizer or EspeakSynthesizer()
+        self.player = find_player() if player is True else (player or None)
+        super().__init__(on_audio=on_audio, chinese=chinese)
 
     def _speak(self, generation: int, text: str, language: str) -> None:
         voice = voice_for(language, self.chinese) or "en-us"

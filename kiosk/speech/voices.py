@@ -24,3 +24,39 @@ def voice_for(language: str, chinese: str = CANTONESE) -> str | None:
     if language == "zh_Hant":
         return chinese if chinese in (CANTONESE, MANDARIN) else CANTONESE
     return VOICES.get(language)
+
+
+# pyttsx3 voices name their languages with tags: "en-us" (espeak), "en-US" (SAPI5), "en_US" (NSSS).
+# Tags in order of preference; a voice whose tag starts with one ("es-mx" for "es") is a lesser match.
+LANGUAGE_TAGS = {
+    "en": ("en-us", "en"),
+    "es": ("es-419", "es-us", "es-mx", "es"),
+    "vi": ("vi",),
+    "ru": ("ru",),
+}
+CHINESE_TAGS = {
+    CANTONESE: ("yue", "zh-hk", "zh-yue", "zh-tw", "cmn-latn-pinyin", "zh"),
+    MANDARIN: ("zh-tw", "cmn-latn-pinyin", "zh", "yue", "zh-hk"),
+}
+
+
+def language_tags(language: str, chinese: str = CANTONESE) -> tuple[str, ...]:
+    if language == "zh_Hant":
+        return CHINESE_TAGS.get(chinese, CHINESE_TAGS[CANTONESE])
+    return LANGUAGE_TAGS.get(language, ())
+
+
+def _tags_of(voice) -> list[str]:
+    return [str(tag).strip().lower().replace("_", "-") for tag in (getattr(voice, "languages", None) or [])]
+
+
+def pick_voice(voices, language: str, chinese: str = CANTONESE):
+    """The best of ``voices`` (objects with ``languages``, as pyttsx3 lists them) for a kiosk language,
+    or None when none speaks it."""
+    tagged = [(voice, _tags_of(voice)) for voice in voices]
+    for wanted in language_tags(language, chinese):
+        for exact in (True, False):
+            for voice, tags in tagged:
+                if any(tag == wanted if exact else tag.startswith(wanted + "-") for tag in tags):
+                    return voice
+    return None
