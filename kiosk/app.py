@@ -27,6 +27,20 @@ class Backend:
         self.engine.dispose()
 
 
+def room_hours(settings: Settings):
+    from datetime import time
+
+    from kiosk.domain.rooms import RoomHours
+
+    opens, closes = (time.fromisoformat(value) for value in (settings.rooms_open, settings.rooms_close))
+    return RoomHours(
+        opens=opens,
+        closes=closes,
+        slot_minutes=settings.room_slot_minutes,
+        grace_minutes=settings.room_grace_minutes,
+    )
+
+
 def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = True) -> Backend:
     """Open the database, bring it to the newest schema and make sure the services exist."""
     from kiosk.resources import load_queue_services
@@ -39,12 +53,19 @@ def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = T
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     ctx = ServiceContext(
-        uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock(), timezone=settings.zone
+        uow=SqlUnitOfWorkFactory(engine),
+        clock=clock or SystemClock(),
+        timezone=settings.zone,
+        room_hours=room_hours(settings),
     )
     if seed:
+        from kiosk.services.rooms import ensure_rooms
+
         added = ensure_queue_services(ctx, load_queue_services())
         if added:
             log.info("Added %d queue services", added)
+        if ensure_rooms(ctx):
+            log.info("Added the default discussion rooms")
     return Backend(ctx=ctx, engine=engine)
 
 

@@ -62,6 +62,16 @@ SETTINGS: tuple[Option, ...] = (
         "ticket_screen_seconds", 25, "Seconds the ticket stays on screen before the welcome screen returns."
     ),
     Option("poll_interval_ms", 250, "How often staff stations look for queue changes made elsewhere."),
+    Option(
+        "rooms_open", "08:00", "Discussion rooms can be booked from this time (24-hour HH:MM, local time)."
+    ),
+    Option("rooms_close", "17:00", "Discussion rooms can be booked until this time (HH:MM)."),
+    Option("room_slot_minutes", 30, "Length of one discussion-room slot in minutes (10 to 120)."),
+    Option(
+        "room_grace_minutes",
+        10,
+        "A room booking not checked in this many minutes after it starts is released for others.",
+    ),
 )
 _BY_NAME = {o.name: o for o in SETTINGS}
 
@@ -79,6 +89,10 @@ class Settings:
     idle_warning_seconds: int = 30
     ticket_screen_seconds: int = 25
     poll_interval_ms: int = 250
+    rooms_open: str = "08:00"
+    rooms_close: str = "17:00"
+    room_slot_minutes: int = 30
+    room_grace_minutes: int = 10
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -143,6 +157,25 @@ def _validate(settings: Settings) -> None:
     for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")
+    opens, closes = (_clock_time(settings, name) for name in ("rooms_open", "rooms_close"))
+    if opens >= closes:
+        raise SettingsError(f"{where.get('rooms_close')}: rooms_close must be later than rooms_open")
+    if not 10 <= settings.room_slot_minutes <= 120:
+        raise SettingsError(f"{where.get('room_slot_minutes')}: room_slot_minutes must be from 10 to 120")
+    if not 0 <= settings.room_grace_minutes <= settings.room_slot_minutes:
+        raise SettingsError(
+            f"{where.get('room_grace_minutes')}: room_grace_minutes must be from 0 to room_slot_minutes"
+        )
+
+
+def _clock_time(settings: Settings, name: str) -> tuple[int, int]:
+    value = getattr(settings, name)
+    hours, _, minutes = value.partition(":")
+    if not (
+        hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2
+    ):
+        raise SettingsError(f"{settings.sources.get(name)}: {name} must be a time like 08:00, not {value!r}")
+    return int(hours), int(minutes)
 
 
 def load_settings(

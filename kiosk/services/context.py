@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from kiosk.domain.rooms import RoomHours
 from kiosk.services.ports import Clock, UnitOfWorkFactory
 
 
@@ -19,6 +20,7 @@ class ServiceContext:
     uow: UnitOfWorkFactory
     clock: Clock
     timezone: ZoneInfo
+    room_hours: RoomHours = field(default_factory=RoomHours)
 
     def now(self) -> datetime:
         return self.clock.now()

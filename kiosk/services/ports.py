@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from kiosk.domain.rooms import Booking, Room
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import Ticket
 
@@ -75,6 +76,34 @@ class ServiceRepository(Protocol):
     def add(self, service: QueueService) -> None: ...
 
 
+class RoomRepository(Protocol):
+    def all(self) -> list[Room]: ...
+
+    def get(self, code: str) -> Room | None: ...
+
+    def put(self, room: Room) -> None:
+        """Add a room or change it (name, capacity, features, order, whether it can be booked)."""
+        ...
+
+    def bookings_on(self, day: date) -> list[Booking]:
+        """Every booking of the day, any status, by start time."""
+        ...
+
+    def booking(self, booking_id: int) -> Booking | None:
+        """A booking, locked for this transaction where the database can."""
+        ...
+
+    def booking_by_code(self, day: date, code: str) -> Booking | None: ...
+
+    def add_booking(self, booking: Booking, slot_starts: list[datetime]) -> Booking:
+        """Store a booking holding these slots; raises SlotTaken when another booking holds one."""
+        ...
+
+    def save_booking(self, booking: Booking, slot_starts: list[datetime] | None = None) -> None:
+        """Write back a booking; it then holds exactly ``slot_starts`` (none when not given)."""
+        ...
+
+
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""
 
@@ -87,6 +116,8 @@ class UnitOfWork(Protocol):
     tickets: TicketRepository
     services: ServiceRepository
     changes: ChangeMarker
+    rooms: RoomRepository
+    room_changes: ChangeMarker
 
     def __enter__(self) -> Self: ...
 

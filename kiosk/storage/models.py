@@ -116,3 +116,47 @@ class ChangeCounterRow(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RoomRow(Base):
+    __tablename__ = "rooms"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    capacity: Mapped[int] = mapped_column(Integer)
+    features: Mapped[list] = mapped_column(JSON, default=list)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BookingRow(Base):
+    __tablename__ = "room_bookings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_code: Mapped[str] = mapped_column(ForeignKey("rooms.code"))
+    code: Mapped[str] = mapped_column(String(8))
+    service_date: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        # The code a visitor types or scans finds one booking of the day.
+        Index("uq_room_bookings_day_code", "service_date", "code", unique=True),
+        Index("ix_room_bookings_day", "service_date", "room_code"),
+    )
+
+
+class RoomSlotRow(Base):
+    """One row per slot a booking holds: the primary key is what makes two bookings of a slot impossible."""
+
+    __tablename__ = "room_slots"
+
+    room_code: Mapped[str] = mapped_column(ForeignKey("rooms.code"), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("room_bookings.id"), index=True)

@@ -5,14 +5,24 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.domain.rooms import Booking, BookingStatus, Room, SlotTaken
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
-from kiosk.storage.models import ChangeCounterRow, QueueServiceRow, TicketRow, TicketSequenceRow
+from kiosk.storage.models import (
+    BookingRow,
+    ChangeCounterRow,
+    QueueServiceRow,
+    RoomRow,
+    RoomSlotRow,
+    TicketRow,
+    TicketSequenceRow,
+)
 
 _TICKET_FIELDS = [f.name for f in fields(Ticket)]
 QUEUE_CHANGES = "queue"
@@ -203,3 +213,102 @@ class SqlChangeMarker:
             select(ChangeCounterRow.version).where(ChangeCounterRow.name == self.name)
         )
         return int(value or 0)
+
+
+ROOM_CHANGES = "rooms"
+_BOOKING_FIELDS = [f.name for f in fields(Booking)]
+
+
+def _to_room(row: RoomRow) -> Room:
+    return Room(
+        code=row.code,
+        name=row.name,
+        capacity=row.capacity,
+        features=tuple(row.features or ()),
+        sort_order=row.sort_order,
+        active=row.active,
+    )
+
+
+def _to_booking(row: BookingRow) -> Booking:
+    values = {name: getattr(row, name) for name in _BOOKING_FIELDS}
+    values["status"] = BookingStatus(row.status)
+    return Booking(**values)
+
+
+class SqlRoomRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> list[Room]:
+        rows = self.session.scalars(select(RoomRow).order_by(RoomRow.sort_order, RoomRow.code))
+        return [_to_room(row) for row in rows]
+
+    def get(self, code: str) -> Room | None:
+        row = self.session.get(RoomRow, code)
+        return _to_room(row) if row else None
+
+    def put(self, room: Room) -> None:
+        row = self.session.get(RoomRow, room.code) or RoomRow(code=room.code)
+        row.name, row.capacity, row.features = room.name, room.capacity, list(room.features)
+        row.sort_order, row.active = room.sort_order, room.active
+        self.session.add(row)
+        self.session.flush()
+
+    def bookings_on(self, day: date) -> list[Booking]:
+        rows = self.session.scalars(
+            select(BookingRow)
+            .where(BookingRow.service_date == day)
+            .order_by(BookingRow.starts_at, BookingRow.id)
+        )
+        return [_to_booking(row) for row in rows]
+
+    def booking(self, booking_id: int) -> Booking | None:
+        row = self.session.get(BookingRow, booking_id, with_for_update=self._lock())
+        return _to_booking(row) if row else None
+
+    def booking_by_code(self, day: date, code: str) -> Booking | None:
+        query = select(BookingRow).where(BookingRow.service_date == day, BookingRow.code == code)
+        if self._lock():
+            query = query.with_for_update()
+        row = self.session.scalar(query)
+        return _to_booking(row) if row else None
+
+    def add_booking(self, booking: Booking, slot_starts: list[datetime]) -> Booking:
+        """Store the booking and the slots it holds; SlotTaken when another booking holds one."""
+        row = BookingRow(**{name: getattr(booking, name) for name in _BOOKING_FIELDS if name != "id"})
+        row.status = booking.status.value
+        self.session.add(row)
+        self.session.flush()
+        booking.id = row.id
+        self._hold(booking, slot_starts)
+        return booking
+
+    def save_booking(self, booking: Booking, slot_starts: list[datetime] | None = None) -> None:
+        """Write back a booking; with slot_starts, it holds exactly those slots afterwards."""
+        row = self.session.get(BookingRow, booking.id)
+        if row is None:
+            raise LookupError(f"booking {booking.id} vanished")
+        for name in _BOOKING_FIELDS:
+            if name != "id":
+                value = getattr(booking, name)
+                setattr(row, name, value.value if isinstance(value, BookingStatus) else value)
+        self.session.execute(delete(RoomSlotRow).where(RoomSlotRow.booking_id == booking.id))
+        self.session.flush()
+        if slot_starts:
+            self._hold(booking, slot_starts)
+
+    def _hold(self, booking: Booking, slot_starts: list[datetime]) -> None:
+        try:
+            # A savepoint: a slot taken by another station must not end the whole transaction.
+            with self.session.begin_nested():
+                self.session.add_all(
+                    RoomSlotRow(room_code=booking.room_code, starts_at=start, booking_id=booking.id)
+                    for start in slot_starts
+                )
+                self.session.flush()
+        except IntegrityError as exc:
+            raise SlotTaken() from exc
+
+    def _lock(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"

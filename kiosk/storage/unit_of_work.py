@@ -9,7 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.storage.database import WRITE_OPTION
-from kiosk.storage.repositories import SqlChangeMarker, SqlServiceRepository, SqlTicketRepository
+from kiosk.storage.repositories import (
+    ROOM_CHANGES,
+    SqlChangeMarker,
+    SqlRoomRepository,
+    SqlServiceRepository,
+    SqlTicketRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -25,6 +31,8 @@ class SqlUnitOfWork:
         self.tickets = SqlTicketRepository(self.session)
         self.services = SqlServiceRepository(self.session)
         self.changes = SqlChangeMarker(self.session)
+        self.rooms = SqlRoomRepository(self.session)
+        self.room_changes = SqlChangeMarker(self.session, ROOM_CHANGES)
         return self
 
     def __exit__(

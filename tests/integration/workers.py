@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.domain.errors import QueueEmpty
-from kiosk.services import checkin, queue
+from kiosk.domain.rooms import SlotTaken
+from kiosk.services import checkin, queue, rooms
 from kiosk.services.context import ServiceContext, SystemClock
 from kiosk.storage.database import make_engine
 from kiosk.storage.unit_of_work import SqlUnitOfWorkFactory
@@ -39,5 +41,30 @@ def check_in_many(url: str, codes: list[str]) -> list[str]:
     ctx, engine = context(url)
     try:
         return [checkin.check_in(ctx, code).ticket.number for code in codes]
+    finally:
+        engine.dispose()
+
+
+class FixedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def book_when_told(url: str, now_iso: str, room: str, start_iso: str, go, slots: int = 1) -> str | None:
+    """A station booking one slot the moment ``go`` is set; the booking code, or None if it lost."""
+    engine = make_engine(url)
+    ctx = ServiceContext(
+        SqlUnitOfWorkFactory(engine),
+        FixedClock(datetime.fromisoformat(now_iso)),
+        ZoneInfo("America/Los_Angeles"),
+    )
+    try:
+        go.wait(30)
+        return rooms.book(ctx, room, datetime.fromisoformat(start_iso), slots=slots).code
+    except SlotTaken:
+        return None
     finally:
         engine.dispose()
