@@ -13,6 +13,9 @@ class Step(enum.StrEnum):
     SERVICES = "services"
     NAME = "name"
     TICKET = "ticket"
+    ROOMS = "rooms"
+    ROOM_CHECK_IN = "room-check-in"
+    ROOM_BOOKED = "room-booked"
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Visit:
     service_code: str | None = None
     first_name: str | None = None
     result: object | None = None
+    booking: object | None = None
 
 
 @dataclass
@@ -66,8 +70,23 @@ class KioskFlow:
         self.visit.first_name = None
         self.step = Step.TICKET
 
+    def choose_rooms(self) -> None:
+        self.step = Step.ROOMS
+
+    def choose_room_check_in(self) -> None:
+        self.step = Step.ROOM_CHECK_IN
+
+    def room_booked(self, booking: object) -> None:
+        """A room booked, or a booking checked in: the code is on screen until the visit ends."""
+        self.visit.booking = booking
+        self.step = Step.ROOM_BOOKED
+
     def back(self) -> None:
-        if self.step == Step.NAME:
+        if self.step in (Step.ROOMS, Step.ROOM_CHECK_IN):
+            self.step = Step.SERVICES
+        elif self.step == Step.ROOM_BOOKED:
+            self.reset()
+        elif self.step == Step.NAME:
             self.visit.first_name = None
             self.step = Step.SERVICES
         elif self.step == Step.SERVICES:

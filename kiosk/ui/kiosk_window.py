@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,11 +25,15 @@ if TYPE_CHECKING:
     from kiosk.services.context import ServiceContext
     from kiosk.services.ports import Speaker
     from kiosk.ui.screens.name import NameScreen
+    from kiosk.ui.screens.rooms import RoomBookedScreen, RoomCheckInScreen, RoomsScreen
     from kiosk.ui.screens.services import ServicesScreen
     from kiosk.ui.screens.ticket import TicketScreen
     from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
 
 log = logging.getLogger(__name__)
+
+# Screens with "Back" and "Start over" (Escape goes back too).
+STEPS_WITH_BACK = (Step.SERVICES, Step.NAME, Step.ROOMS, Step.ROOM_CHECK_IN)
 
 
 class KioskWindow(QWidget):
@@ -83,6 +88,10 @@ class KioskWindow(QWidget):
         self.services: ServicesScreen | None = None
         self.name_screen: NameScreen | None = None
         self.ticket: TicketScreen | None = None
+        self.rooms: RoomsScreen | None = None
+        self.room_check_in: RoomCheckInScreen | None = None
+        self.room_booked: RoomBookedScreen | None = None
+        self.scanner = None
         self.overlay: IdleOverlay | None = None
         self.idle: IdleWatcher | None = None
         self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
@@ -107,6 +116,8 @@ class KioskWindow(QWidget):
 
         self.ticket_timer = QTimer(self, interval=1000)
         self.ticket_timer.timeout.connect(self._ticket_tick)
+        self.room_timer = QTimer(self, singleShot=True)
+        self.room_timer.timeout.connect(self._room_timeout)
         self.welcome.language_chosen.connect(self.choose_language)
         self.keypad = KeypadNavigator(
             self,
@@ -130,6 +141,7 @@ class KioskWindow(QWidget):
         if self.services is not None:
             return
         from kiosk.ui.screens.name import NameScreen
+        from kiosk.ui.screens.rooms import RoomBookedScreen, RoomCheckInScreen, RoomsScreen
         from kiosk.ui.screens.services import ServicesScreen
         from kiosk.ui.screens.ticket import TicketScreen
         from kiosk.ui.widgets.idle import IdleOverlay, IdleWatcher
@@ -137,15 +149,32 @@ class KioskWindow(QWidget):
         self.services = ServicesScreen(self)
         self.name_screen = NameScreen(self)
         self.ticket = TicketScreen(self)
+        self.rooms = RoomsScreen(self)
+        self.room_check_in = RoomCheckInScreen(self)
+        self.room_booked = RoomBookedScreen(self)
         self.screens.update(
-            {Step.SERVICES: self.services, Step.NAME: self.name_screen, Step.TICKET: self.ticket}
+            {
+                Step.SERVICES: self.services,
+                Step.NAME: self.name_screen,
+                Step.TICKET: self.ticket,
+                Step.ROOMS: self.rooms,
+                Step.ROOM_CHECK_IN: self.room_check_in,
+                Step.ROOM_BOOKED: self.room_booked,
+            }
         )
-        for screen in (self.services, self.name_screen, self.ticket):
-            self.stack.addWidget(screen)
+        for screen in self.screens.values():
+            if screen is not self.welcome:
+                self.stack.addWidget(screen)
         self.services.service_chosen.connect(self.choose_service)
+        self.services.rooms_chosen.connect(self.choose_rooms)
+        self.services.room_check_in_chosen.connect(self.choose_room_check_in)
+        self.rooms.slot_chosen.connect(self.book_room)
+        self.room_check_in.submitted.connect(self.check_in_room)
+        self.room_booked.done.connect(self.reset)
         self.name_screen.submitted.connect(self.submit)
         self.ticket.done.connect(self.reset)
 
+        self._listen_for_scans()
         self.overlay = IdleOverlay(self)
         self.idle = IdleWatcher(self, self.idle_seconds * 1000, self.idle_warning_seconds)
         self.idle.tick.connect(self._idle_tick)
@@ -225,6 +254,131 @@ class KioskWindow(QWidget):
 
         self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
 
+    # -- discussion rooms -------------------------------------------------------------------------
+    def _listen_for_scans(self) -> None:
+        """A booking's QR code held under the scanner checks it in, whatever screen is showing."""
+        from kiosk.domain.rooms import QR_PREFIX
+        from kiosk.ui.widgets.scanner import ScanListener
+
+        self.scanner = ScanListener((QR_PREFIX,), self)
+        self.scanner.scanned.connect(self.check_in_room)
+        if self.windowHandle() is not None:
+            self.scanner.watch(self.windowHandle())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.scanner is not None and self.scanner.window is not self.windowHandle():
+            self.scanner.watch(self.windowHandle())
+
+    def choose_rooms(self) -> None:
+        self.flow.choose_rooms()
+        self.rooms.reset()
+        self._show_step()
+        self.load_rooms()
+
+    def load_rooms(self, error: str = "") -> None:
+        if self.ctx is None:
+            return
+        from kiosk.services import rooms
+
+        ctx, visit = self.ctx, self.flow.visit
+
+        def loaded(days) -> None:
+            if self.flow.visit is not visit or self.flow.step != Step.ROOMS:
+                return
+            with use_language(visit.language):
+                self.rooms.set_days(days, ctx.timezone)
+                self.rooms.show_error(error)
+            target = self.rooms.first_focus()
+            if target is not None:
+                target.setFocus()
+
+        self.runner.submit(lambda: rooms.today(ctx), loaded, self._background_error)
+
+    def book_room(self, room_code: str, starts_at) -> None:
+        if self.ctx is None:
+            return
+        from kiosk.services import rooms
+
+        ctx, visit = self.ctx, self.flow.visit
+
+        def book():
+            booking = rooms.book(ctx, room_code, starts_at, source="kiosk")
+            # The visitor is here: a room starting now, or within the check-in window, is checked in.
+            soon = starts_at - ctx.now() <= timedelta(minutes=ctx.room_hours.check_in_early_minutes)
+            return rooms.check_in(ctx, booking.code) if soon else booking
+
+        def failed(exc: Exception) -> None:
+            if self.flow.visit is not visit:
+                return
+            with use_language(visit.language):
+                message = user_message(exc)
+            self.load_rooms(error=message)  # what is free has changed: show it again
+
+        self.runner.submit(book, lambda booking: self._show_booking(visit, booking), failed)
+
+    def choose_room_check_in(self) -> None:
+        self.flow.choose_room_check_in()
+        self.room_check_in.reset()
+        self._show_step()
+
+    def check_in_room(self, code_text: str) -> None:
+        """The code typed on the check-in screen, or scanned anywhere on the kiosk."""
+        if self.ctx is None:
+            return
+        from kiosk.services import rooms
+
+        self.build_screens()
+        ctx, visit = self.ctx, self.flow.visit
+
+        def failed(exc: Exception) -> None:
+            if self.flow.visit is not visit:
+                return
+            if self.flow.step != Step.ROOM_CHECK_IN:
+                self.flow.choose_room_check_in()
+                self.room_check_in.reset()
+                self._show_step()
+            with use_language(visit.language):
+                self.room_check_in.show_error(user_message(exc))
+
+        self.runner.submit(
+            lambda: rooms.check_in(ctx, code_text), lambda b: self._show_booking(visit, b), failed
+        )
+
+    def _show_booking(self, visit, booking) -> None:
+        if self.flow.visit is not visit:
+            return
+        room = next((d.room.name for d in (self.rooms.days or []) if d.room.code == booking.room_code), None)
+        self.flow.room_booked(booking)
+        self.room_booked.show_booking(
+            booking, room or "", self.ctx.timezone, self.ctx.room_hours.grace_minutes
+        )
+        self._show_step()
+        self.room_timer.start(self.ticket_screen_seconds * 1000)
+        if room is None:
+            self._name_room(visit, booking)
+
+    def _name_room(self, visit, booking) -> None:
+        """A scanned check-in comes without the room list loaded: fetch the room's name."""
+        from kiosk.services import rooms
+
+        ctx = self.ctx
+
+        def named(found) -> None:
+            if self.flow.visit is visit and found is not None:
+                with use_language(visit.language):
+                    self.room_booked.show_booking(
+                        booking, found.name, ctx.timezone, ctx.room_hours.grace_minutes
+                    )
+
+        self.runner.submit(
+            lambda: next((r for r in rooms.list_rooms(ctx, True) if r.code == booking.room_code), None), named
+        )
+
+    def _room_timeout(self) -> None:
+        if self.flow.step == Step.ROOM_BOOKED:
+            self.reset()
+
     def move_focus(self, forward: bool) -> None:
         self.focusNextPrevChild(forward)
 
@@ -232,7 +386,7 @@ class KioskWindow(QWidget):
         """The keypad's back key: one step back, or finish on the ticket and the warning."""
         if self.overlay is not None and self.overlay.isVisible():
             self._more_time()
-        elif self.flow.step == Step.TICKET:
+        elif self.flow.step in (Step.TICKET, Step.ROOM_BOOKED):
             self.reset()
         elif self.flow.step != Step.WELCOME:
             self.go_back()
@@ -304,6 +458,7 @@ class KioskWindow(QWidget):
     def reset(self) -> None:
         """End the visit: clear every field and choice and return to the welcome screen."""
         self.ticket_timer.stop()
+        self.room_timer.stop()
         if self.idle is not None:
             self.idle.disarm()
             self.overlay.hide()
@@ -380,8 +535,8 @@ class KioskWindow(QWidget):
         changed = self.stack.currentWidget() is not screen
         self.stack.setCurrentWidget(screen)
         in_visit = self.flow.in_visit
-        self.back_button.setVisible(step in (Step.SERVICES, Step.NAME))
-        self.start_over_button.setVisible(step in (Step.SERVICES, Step.NAME))
+        self.back_button.setVisible(step in STEPS_WITH_BACK)
+        self.start_over_button.setVisible(step in STEPS_WITH_BACK)
         if self.idle is None:
             pass
         elif in_visit or self.flow.display_changed:
@@ -432,7 +587,7 @@ class KioskWindow(QWidget):
         self.backend_unavailable()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_Escape and self.flow.step in (Step.SERVICES, Step.NAME):
+        if event.key() == Qt.Key.Key_Escape and self.flow.step in STEPS_WITH_BACK:
             self.go_back()
             return
         focused = self.focusWidget()

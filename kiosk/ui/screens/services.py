@@ -14,6 +14,8 @@ from kiosk.ui.widgets.buttons import ChoiceButton
 class ServicesScreen(Screen):
     name = "services"
     service_chosen = Signal(str)
+    rooms_chosen = Signal()
+    room_check_in_chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +34,13 @@ class ServicesScreen(Screen):
         self.grid.setSpacing(18)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(self.holder)
+        # Not queue services: a room to talk in private, and checking in for one.
+        self.rooms_button = ChoiceButton("rooms", self.holder)
+        self.rooms_button.setObjectName("roomsChoice")
+        self.rooms_button.clicked.connect(self.rooms_chosen)
+        self.room_check_in_button = ChoiceButton("room-check-in", self.holder)
+        self.room_check_in_button.setObjectName("roomCheckInChoice")
+        self.room_check_in_button.clicked.connect(self.room_check_in_chosen)
         self.layout_.addStretch(1)
 
     def set_unavailable(self, unavailable: bool) -> None:
@@ -54,8 +63,13 @@ class ServicesScreen(Screen):
 
     def _place(self) -> None:
         columns = 1 if self.large else 2
-        for index, choice in enumerate(self.buttons):
+        for index, choice in enumerate(self.all_choices):
             self.grid.addWidget(choice, index // columns, index % columns)
+
+    @property
+    def all_choices(self) -> list[ChoiceButton]:
+        rooms = [self.rooms_button, self.room_check_in_button] if self.services else []
+        return [*self.buttons, *rooms]
 
     def apply_large_print(self, large: bool) -> None:
         self.large = large
@@ -74,6 +88,15 @@ class ServicesScreen(Screen):
         self.status.setVisible(not self.services)
         for service, choice in zip(self.services, self.buttons, strict=True):
             choice.set_content(service.name(locale), service.description(locale))
+        self.rooms_button.set_content(
+            _("A private room to talk"),
+            _("Book a discussion room for a private or longer conversation today"),
+        )
+        self.room_check_in_button.set_content(
+            _("I have a room booking"), _("Check in with the code on your booking")
+        )
+        for choice in (self.rooms_button, self.room_check_in_button):
+            choice.setVisible(bool(self.services))
 
     def first_focus(self) -> QWidget | None:
         return self.buttons[0] if self.buttons else None

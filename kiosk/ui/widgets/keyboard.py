@@ -37,6 +37,7 @@ LAYOUTS: dict[str, list[str]] = {
     "ru": ["йцукенгшщзх", "фывапролджэ", "ячсмитьбюъё"],
     "zh_Hant": LATIN,
 }
+CODE_ROWS = ["1234567890", *LATIN]  # booking codes and references: capitals and digits, any language
 LATIN_METHOD = "latin"
 METHOD_ROWS = {PINYIN: LATIN, ZHUYIN: chinese_input.ZHUYIN_ROWS, CANGJIE: chinese_input.CANGJIE_ROWS}
 # Each method named in its own script, as phones and keyboards in Taiwan and Hong Kong name them.
@@ -77,6 +78,7 @@ class OnScreenKeyboard(QWidget):
         self.composition = ""
         self.page = 0
         self.shift = True  # names start with a capital
+        self.codes = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(6)
@@ -114,10 +116,15 @@ class OnScreenKeyboard(QWidget):
         self.preview.setText(text or self.target.placeholderText())
         self.preview.setAccessibleName(text)
 
+    def layout_for_codes(self) -> None:
+        """For codes rather than names: digits and capitals in every language, nothing composed."""
+        self.codes = True
+        self.build()
+
     @property
     def composing(self) -> bool:
         """Chinese characters are being composed (not Latin letters typed straight in)."""
-        return self.language == "zh_Hant" and self.method != LATIN_METHOD
+        return self.language == "zh_Hant" and self.method != LATIN_METHOD and not self.codes
 
     def _key(self, text: str, name: str = "", parent: QWidget | None = None) -> QPushButton:
         key = QPushButton(text, parent or self)
@@ -140,7 +147,12 @@ class OnScreenKeyboard(QWidget):
             self.candidate_bar = None
         self.keys, self.letter_keys, self.tone_keys = [], {}, []
         self.method_keys, self.candidate_keys = {}, []
-        rows = METHOD_ROWS[self.method] if self.composing else LAYOUTS.get(self.language, LATIN)
+        if self.codes:
+            rows = CODE_ROWS
+        elif self.composing:
+            rows = METHOD_ROWS[self.method]
+        else:
+            rows = LAYOUTS.get(self.language, LATIN)
         width = max(len(row) for row in rows)
         first = 0
         if self.composing:
@@ -154,7 +166,7 @@ class OnScreenKeyboard(QWidget):
                 self.letter_keys[letter] = key
                 self.grid.addWidget(key, row_index, offset + column)
         row = first + len(rows)
-        if self.language == "vi":
+        if self.language == "vi" and not self.codes:
             for column, mark in enumerate(TONES):
                 key = self._key("a" + mark, unicodedata.name(mark).title())
                 key.clicked.connect(lambda _c=False, m=mark: self.tone(m))
@@ -172,7 +184,7 @@ class OnScreenKeyboard(QWidget):
         self.backspace_key.clicked.connect(self.backspace)
         # In Chinese the methods share the bottom row with the space bar: one row less to scroll to.
         column = 0
-        if self.language == "zh_Hant":
+        if self.language == "zh_Hant" and not self.codes:
             for method, label in METHOD_LABELS.items():
                 key = self._key(label)
                 key.setCheckable(True)
@@ -186,7 +198,7 @@ class OnScreenKeyboard(QWidget):
             key.show()
         if self.candidate_bar is not None:
             self.candidate_bar.show()
-        if self.composing:
+        if self.composing or self.codes:
             # Capitals and hyphens belong to Latin names; while composing Chinese they would do nothing.
             self.shift_key.hide()
             self.hyphen_key.hide()
@@ -267,6 +279,9 @@ class OnScreenKeyboard(QWidget):
             self.next_key.setAccessibleName(_("More characters"))
 
     def type(self, text: str) -> None:
+        if self.codes:
+            self.target.insert(text.upper())
+            return
         if self.composing:
             if self.method == CANGJIE and len(self.composition) >= chinese_input.CANGJIE_MAX:
                 return
@@ -333,7 +348,7 @@ class OnScreenKeyboard(QWidget):
         if self.composing:
             return
         for letter, key in self.letter_keys.items():
-            key.setText(letter.upper() if self.shift else letter)
+            key.setText(letter.upper() if self.shift or self.codes else letter)
 
     def _show_candidates(self) -> None:
         for method, key in self.method_keys.items():
