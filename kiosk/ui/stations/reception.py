@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from kiosk.i18n.formatting import format_elapsed, format_time, format_wait
 from kiosk.services import checkin, queue
 from kiosk.services.context import ServiceContext
 from kiosk.services.queue import QueueSnapshot
+from kiosk.ui.stations.rooms_panel import RoomsPanel
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.widgets.buttons import button, set_text
 
@@ -112,9 +114,19 @@ class ReceptionConsole(QMainWindow):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        left = QVBoxLayout()
+        queue_page = QWidget(root)
+        left = QVBoxLayout(queue_page)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.waiting_title)
         left.addWidget(self.table, 1)
+        # Rooms share the left side with the queue: one console, one receptionist, two tabs.
+        self.rooms_panel = RoomsPanel(
+            language=language, poll_interval_ms=poll_interval_ms, runner=self.runner, on_message=self._say
+        )
+        self.tabs = QTabWidget(root)
+        self.tabs.setObjectName("consoleTabs")
+        self.tabs.addTab(queue_page, "")
+        self.tabs.addTab(self.rooms_panel, "")
 
         # This counter.
         self.counter_group = QGroupBox(root)
@@ -179,7 +191,7 @@ class ReceptionConsole(QMainWindow):
         right.addWidget(self.others_title)
         right.addWidget(self.others, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
+        body.addWidget(self.tabs, 3)
         body.addLayout(right, 2)
         layout = QVBoxLayout(root)
         layout.addLayout(top)
@@ -206,6 +218,7 @@ class ReceptionConsole(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.poll_timer.stop()
         self.clock_timer.stop()
+        self.rooms_panel.stop()
         super().closeEvent(event)
 
     # -- data ---------------------------------------------------------------------------------
@@ -214,6 +227,7 @@ class ReceptionConsole(QMainWindow):
         self.poll_timer.start()
         self.clock_timer.start()
         self.refresh()
+        self.rooms_panel.attach(ctx)
 
     @property
     def counter(self) -> str:
@@ -360,6 +374,7 @@ class ReceptionConsole(QMainWindow):
         self.retranslate()
         if online is not None:
             self._set_online(online)
+        self.rooms_panel.set_language(self.language)
         self._render()
 
     def _service_name(self, code: str) -> str:
@@ -401,6 +416,8 @@ class ReceptionConsole(QMainWindow):
             self.walkin_name.setAccessibleName(_("First name (optional)"))
             set_text(self.walkin_button, _("Add to queue"))
             self.others_title.setText(_("At other counters"))
+            self.tabs.setTabText(0, _("Queue"))
+            self.tabs.setTabText(1, _("Rooms"))
 
     def _render(self) -> None:
         with use_language(self.language):
