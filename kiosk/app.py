@@ -204,6 +204,58 @@ def _kiosk_window(settings: Settings):
     )
 
 
+def wire_printing(window, settings: Settings, printer=None):
+    """Print a ticket receipt each time the kiosk issues a ticket, on a printing worker of its own.
+
+    ``printer`` (tests) overrides the ``printer`` setting. Rendering and the printer never run on the UI
+    thread; one job at a time, so a slow printer cannot take the threads the database work needs. When
+    the printer fails, staff find the reason in the log and the visitor sees their number with a calm
+    note on the ticket screen. Returns the printer, or None when there is none.
+    """
+    from PySide6.QtCore import QThreadPool
+
+    from kiosk.ui.tasks import TaskRunner
+
+    if printer is None:
+        from kiosk.printing.backends import printer_from_spec
+
+        try:
+            printer = printer_from_spec(settings.printer)
+        except ValueError as exc:
+            log.error("Printing is off: the printer setting %r is not usable (%s)", settings.printer, exc)
+            return None
+    if printer is None:
+        return None
+    pool = QThreadPool(window)
+    pool.setMaxThreadCount(1)
+    runner = TaskRunner(window, pool=pool)
+
+    def issued(result) -> None:
+        visit = window.flow.visit
+        language, large_print = visit.language, visit.large_print
+
+        def job():
+            # reportlab is imported here, on the worker, not on the way to the first frame.
+            from kiosk.printing.content import Paper
+            from kiosk.printing.jobs import ReceiptPrinting, ticket_receipt
+
+            content = ticket_receipt(result, language, settings.building_name, settings.zone)
+            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
+                content, language, large_print
+            )
+
+        def failed(_exc: Exception) -> None:
+            ticket = window.ticket
+            if ticket is not None and ticket.result is result:  # the visitor is still looking at it
+                ticket.show_printer_problem()
+
+        runner.submit(job, None, failed)
+
+    window.ticket_issued.connect(issued)
+    window.printing_runner = runner
+    return printer
+
+
 def _console(settings: Settings):
     from kiosk.ui.stations.reception import ReceptionConsole
 
@@ -223,6 +275,7 @@ def run_kiosk(
     app = _qt_application()
     window = _kiosk_window(settings)
     window.setWindowTitle(settings.building_name)
+    wire_printing(window, settings)
     if windowed:
         window.resize(1280, 900)
         window.show()
@@ -253,6 +306,7 @@ def run_demo(settings: Settings) -> int:
     app = _qt_application()
     kiosk = _kiosk_window(settings)
     console = _console(settings)
+    wire_printing(kiosk, settings)
     kiosk.setWindowTitle(f"{settings.building_name} · kiosk")
     screen = app.primaryScreen().availableGeometry()
     half = screen.width() // 2

@@ -39,6 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--high-contrast", action="store_true")
     shot.add_argument("--size", help="WIDTHxHEIGHT in pixels")
     shot.add_argument("-o", "--output", type=Path, help="the PNG file to write")
+    test = commands.add_parser("print-test", help="print a test receipt (every script the kiosk prints)")
+    where = test.add_mutually_exclusive_group()
+    where.add_argument(
+        "--printer",
+        metavar="NAME",
+        help="a printer: a CUPS queue (Linux) or system printer (Windows, macOS) by name, or a setting "
+        "value such as cups:QUEUE or escpos:network:HOST (default: the printer setting)",
+    )
+    where.add_argument("--pdf", metavar="FILE", type=Path, help="write the receipt to a PDF file")
+    test.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
+    test.add_argument("--paper", choices=("80mm", "letter"), help="default: the printer_paper setting")
+    test.add_argument("--large-print", action="store_true")
     config = commands.add_parser("config", help="show the settings in force and where they come from")
     config.add_argument(
         "--init", action="store_true", help="write a settings file with every option documented"
@@ -62,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return _screenshot(args)
     if command == "db":
         return _db(settings, args)
+    if command == "print-test":
+        return _print_test(settings, args)
 
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
@@ -100,6 +114,52 @@ def _config(settings, args, path: Path) -> int:
 
             value = make_url(settings.effective_database_url).render_as_string(hide_password=True)
         print(f"{option.name} = {value!r}    [{settings.sources.get(option.name, 'default')}]")
+    return 0
+
+
+def _print_test(settings, args) -> int:
+    from datetime import UTC, datetime
+
+    from kiosk.i18n import LANGUAGE_CODES
+    from kiosk.printing.backends import PdfFilePrinter, printer_from_spec
+    from kiosk.printing.content import Paper, TestReceipt
+    from kiosk.printing.jobs import ReceiptPrinting
+    from kiosk.services.ports import PrinterError
+
+    if args.lang not in LANGUAGE_CODES:
+        print(f"kiosk: --lang must be one of {', '.join(LANGUAGE_CODES)}", file=sys.stderr)
+        return 2
+    if args.pdf:
+        printer = PdfFilePrinter(args.pdf)
+    else:
+        spec = args.printer or settings.printer
+        if args.printer and ":" not in spec:
+            spec = f"{'system' if sys.platform in ('win32', 'darwin') else 'cups'}:{spec}"
+        try:
+            printer = printer_from_spec(spec)
+        except ValueError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        if printer is None:
+            print(
+                "kiosk: no printer: give --printer NAME or --pdf FILE, or set the printer setting",
+                file=sys.stderr,
+            )
+            return 2
+    content = TestReceipt(
+        building=settings.building_name,
+        printer=printer.name,
+        printed_at=datetime.now(UTC),
+        timezone=settings.zone,
+    )
+    paper = Paper(args.paper or settings.printer_paper)
+    try:
+        document = ReceiptPrinting(printer, paper).print_content(content, args.lang, args.large_print)
+    except PrinterError as exc:
+        print(f"kiosk: the printer {printer.name} did not print: {exc}", file=sys.stderr)
+        return 1
+    width, height = document.page_size_mm
+    print(f"Printed a test receipt on {printer.name} ({width:.0f} x {height:.0f} mm, {args.lang})")
     return 0
 
 

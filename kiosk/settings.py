@@ -63,6 +63,15 @@ SETTINGS: tuple[Option, ...] = (
     ),
     Option("poll_interval_ms", 250, "How often staff stations look for queue changes made elsewhere."),
     Option(
+        "printer",
+        "none",
+        "Where the kiosk prints receipts: none, pdf:DIR (save PDF files), cups:QUEUE (Linux, lp), "
+        "system:NAME (Windows and macOS print system; empty NAME: the default printer), "
+        "escpos:usb:VID:PID, escpos:network:HOST[:PORT], escpos:serial:DEVICE or escpos:file:DEVICE "
+        "(ESC/POS thermal printers).",
+    ),
+    Option("printer_paper", "80mm", "The printer's paper: 80mm (thermal roll) or letter."),
+    Option(
         "rooms_open", "08:00", "Discussion rooms can be booked from this time (24-hour HH:MM, local time)."
     ),
     Option("rooms_close", "17:00", "Discussion rooms can be booked until this time (HH:MM)."),
@@ -74,6 +83,8 @@ SETTINGS: tuple[Option, ...] = (
     ),
 )
 _BY_NAME = {o.name: o for o in SETTINGS}
+PRINTER_KINDS = ("none", "pdf", "cups", "system", "escpos")
+PAPERS = ("80mm", "letter")
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class Settings:
     idle_warning_seconds: int = 30
     ticket_screen_seconds: int = 25
     poll_interval_ms: int = 250
+    printer: str = "none"
+    printer_paper: str = "80mm"
     rooms_open: str = "08:00"
     rooms_close: str = "17:00"
     room_slot_minutes: int = 30
@@ -154,6 +167,14 @@ def _validate(settings: Settings) -> None:
             )
     if settings.idle_warning_seconds < 20:
         raise SettingsError(f"{where.get('idle_warning_seconds')}: idle_warning_seconds must be at least 20")
+    kind = settings.printer.partition(":")[0].strip()
+    if kind not in PRINTER_KINDS or (kind in ("cups", "escpos") and not settings.printer.partition(":")[2]):
+        raise SettingsError(
+            f"{where.get('printer')}: printer must be none, pdf:DIR, cups:QUEUE, system:NAME or "
+            f"escpos:usb:VID:PID / escpos:network:HOST, not {settings.printer!r}"
+        )
+    if settings.printer_paper not in PAPERS:
+        raise SettingsError(f"{where.get('printer_paper')}: printer_paper must be 80mm or letter")
     for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")

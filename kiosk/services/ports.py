@@ -30,6 +30,20 @@ class Speaker(Protocol):
     def stop(self) -> None: ...
 
 
+class PrinterError(Exception):
+    """A printer could not take a job. The message is for staff (the log); a visitor is never shown it."""
+
+
+class Printer(Protocol):
+    """Prints finished documents (PDF). Blocks until the job is handed over: call it on a worker."""
+
+    name: str
+
+    def print_pdf(self, pdf: bytes, *, page_size_mm: tuple[float, float], title: str) -> object:
+        """Print every page at ``page_size_mm`` (width, height); PrinterError when it cannot."""
+        ...
+
+
 class TicketRepository(Protocol):
     def add(self, ticket: Ticket) -> Ticket:
         """Store a new ticket and return it with its id."""

@@ -34,6 +34,11 @@ class TicketScreen(Screen):
         for widget in (self.heading, self.number, self.service, self.position, self.wait):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             inner.addWidget(widget)
+        # Shown when the receipt could not be printed: the visitor must not leave without their number.
+        self.printer_note = label("ticketInfo", self, "ticketPrinterNote")
+        self.printer_note.setWordWrap(True)
+        self.printer_note.setVisible(False)
+        self.printer_failed = False
         self.instructions = label("", self, "ticketInstructions")
         self.countdown = label("muted", self, "ticketCountdown")
         self.done_button = button("primary", "ticketDoneButton", self)
@@ -41,13 +46,20 @@ class TicketScreen(Screen):
         # "Done" right under the number: in large print it must stay in view without scrolling.
         self.layout_.addWidget(self.card)
         self.layout_.addWidget(self.done_button)
+        self.layout_.addWidget(self.printer_note)
         self.layout_.addWidget(self.instructions)
         self.layout_.addWidget(self.countdown)
         self.layout_.addStretch(1)
 
     def show_result(self, result: CheckInResult, seconds: int) -> None:
         self.result = result
+        self.printer_failed = False
         self.seconds_left = seconds
+        self.retranslate()
+
+    def show_printer_problem(self) -> None:
+        """The receipt did not print: say so calmly, with the number to remember."""
+        self.printer_failed = True
         self.retranslate()
 
     def set_seconds_left(self, seconds: int) -> None:
@@ -65,10 +77,19 @@ class TicketScreen(Screen):
         )
         self.set_seconds_left(self.seconds_left)
         result = self.result
+        self.printer_note.setVisible(self.printer_failed and result is not None)
         if result is None:
             for widget in (self.heading, self.number, self.service, self.position, self.wait):
                 widget.clear()
+            self.printer_note.clear()
             return
+        if self.printer_failed:
+            self.printer_note.setText(
+                _(
+                    "The printer is not working. Please remember your number: {number}.",
+                    number=result.ticket.number,
+                )
+            )
         name = result.ticket.first_name
         self.heading.setText(
             _("Thank you, {name}. Your number is", name=name) if name else _("Your number is")
@@ -86,6 +107,7 @@ class TicketScreen(Screen):
 
     def reset(self) -> None:
         self.result = None
+        self.printer_failed = False
         self.seconds_left = 0
         self.retranslate()
 
