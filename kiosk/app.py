@@ -201,11 +201,12 @@ def _kiosk_window(settings: Settings):
         idle_seconds=settings.idle_seconds,
         idle_warning_seconds=settings.idle_warning_seconds,
         ticket_screen_seconds=settings.ticket_screen_seconds,
+        chinese_voice=settings.chinese_voice,
     )
 
 
 def wire_printing(window, settings: Settings, printer=None):
-    """Print a ticket receipt each time the kiosk issues a ticket, on a printing worker of its own.
+    """Print a receipt each time the kiosk issues a ticket or books a room, on a printing worker of its own.
 
     ``printer`` (tests) overrides the ``printer`` setting. Rendering and the printer never run on the UI
     thread; one job at a time, so a slow printer cannot take the threads the database work needs. When
@@ -245,13 +246,40 @@ def wire_printing(window, settings: Settings, printer=None):
             )
 
         def failed(_exc: Exception) -> None:
+            from kiosk.i18n import use_language
+
             ticket = window.ticket
             if ticket is not None and ticket.result is result:  # the visitor is still looking at it
-                ticket.show_printer_problem()
+                with use_language(language):
+                    ticket.show_printer_problem()
+
+        runner.submit(job, None, failed)
+
+    def booked(booking, room_name: str) -> None:
+        visit = window.flow.visit
+        language, large_print = visit.language, visit.large_print
+
+        def job():
+            from kiosk.printing.content import Paper
+            from kiosk.printing.jobs import ReceiptPrinting, booking_receipt
+
+            content = booking_receipt(booking, room_name, settings.building_name, settings.zone)
+            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
+                content, language, large_print
+            )
+
+        def failed(_exc: Exception) -> None:
+            from kiosk.i18n import use_language
+
+            screen = window.room_booked
+            if screen is not None and screen.booking is booking:
+                with use_language(language):
+                    screen.show_printer_problem()
 
         runner.submit(job, None, failed)
 
     window.ticket_issued.connect(issued)
+    window.room_booking_made.connect(booked)
     window.printing_runner = runner
     return printer
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import time as time_module
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,11 @@ SCREENS: dict[str, str] = {
     "name-error": "Visitor kiosk: first name refused (too long)",
     "ticket": "Visitor kiosk: the ticket with place in line and wait",
     "idle-warning": "Visitor kiosk: 'do you need more time?' before the idle reset",
+    "rooms": "Visitor kiosk: book a discussion room (free times today)",
+    "room-booked": "Visitor kiosk: a room booked, with its code",
+    "room-check-in": "Visitor kiosk: check in for a room with its code",
     "console": "Reception console with a queue and a called ticket",
+    "console-rooms": "Reception console: the discussion rooms tab",
 }
 KIOSK_SIZE = (1920, 1080)
 CONSOLE_SIZE = (1600, 900)
@@ -75,15 +80,17 @@ def render(
             default_language=language,
             staff_language=language,
         )
-        backend = build_backend(settings)
+        # A morning in the building, whenever the picture is taken: rooms have free times.
+        backend = build_backend(settings, clock=_MorningClock(settings.zone))
         seed_demo_queue(backend.ctx)
+        _seed_rooms(backend.ctx)
         try:
             widget = (
-                _console(backend, settings, language)
-                if screen == "console"
+                _console(backend, settings, language, rooms_tab=screen == "console-rooms")
+                if screen.startswith("console")
                 else _kiosk(backend, settings, screen, language, large_print, high_contrast)
             )
-            width, height = size or (CONSOLE_SIZE if screen == "console" else KIOSK_SIZE)
+            width, height = size or (CONSOLE_SIZE if screen.startswith("console") else KIOSK_SIZE)
             widget.resize(width, height)
             _settle()
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -118,6 +125,18 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     if screen == "welcome":
         return window
     window.choose_language(language)
+    if screen in ("rooms", "room-booked"):
+        window.choose_rooms()
+        _wait(lambda: bool(window.rooms.slot_buttons))
+        if screen == "room-booked":
+            window.rooms.slot_buttons[-1].click()
+            _wait(lambda: window.room_booked.booking is not None)
+        return window
+    if screen == "room-check-in":
+        window.choose_room_check_in()
+        for key in "K7R":
+            window.room_check_in.keyboard.type(key)
+        return window
     if screen in ("services", "idle-warning"):
         if screen == "idle-warning":
             window.idle._start_warning()
@@ -150,7 +169,7 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     return window
 
 
-def _console(backend, settings, language: str):
+def _console(backend, settings, language: str, rooms_tab: bool = False):
     from kiosk.ui.stations.reception import ReceptionConsole
 
     console = ReceptionConsole(counters=settings.counters, language=language)
@@ -159,4 +178,34 @@ def _console(backend, settings, language: str):
     console.counter_box.setCurrentIndex(1)
     console.attach(backend.ctx)
     _wait(lambda: console.snapshot is not None)
+    if rooms_tab:
+        console.tabs.setCurrentWidget(console.rooms_panel)
+        _wait(lambda: console.rooms_panel.bookings_table.rowCount() > 0)
     return console
+
+
+class _MorningClock:
+    """9:40 in the building today: the demo queue and the room bookings make sense at that hour."""
+
+    def __init__(self, zone) -> None:
+        from datetime import UTC, datetime, time
+
+        local = datetime.combine(datetime.now(zone).date(), time(9, 40), tzinfo=zone)
+        self.start, self.started = local.astimezone(UTC), time_module.monotonic()
+
+    def now(self):
+        from datetime import timedelta
+
+        return self.start + timedelta(seconds=time_module.monotonic() - self.started)
+
+
+def _seed_rooms(ctx) -> None:
+    """Two bookings: one in use, one to come."""
+    from datetime import timedelta
+
+    from kiosk.services import rooms
+
+    slots = [s.starts_at for s in rooms.today(ctx)[0].free]
+    in_use = rooms.book(ctx, "room-1", slots[0], slots=2, name="Ana", source="reception")
+    rooms.check_in(ctx, in_use.code)
+    rooms.book(ctx, "room-2", slots[0] + timedelta(hours=2), name="Minh")

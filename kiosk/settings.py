@@ -46,6 +46,11 @@ SETTINGS: tuple[Option, ...] = (
         "default_language", "en", "The kiosk's language when nobody is using it: en, es, vi, zh_Hant or ru."
     ),
     Option("staff_language", "en", "The language of the staff stations."),
+    Option(
+        "chinese_voice",
+        "yue",
+        "How Chinese is read aloud until a visitor switches: yue (Cantonese) or cmn (Mandarin).",
+    ),
     Option("counters", ["1", "2", "3", "4"], "The counters reception calls tickets to."),
     Option(
         "idle_seconds",
@@ -95,6 +100,7 @@ class Settings:
     building_name: str = "The Portland Building"
     default_language: str = "en"
     staff_language: str = "en"
+    chinese_voice: str = "yue"
     counters: tuple[str, ...] = ("1", "2", "3", "4")
     idle_seconds: int = 60
     idle_warning_seconds: int = 30
@@ -165,6 +171,11 @@ def _validate(settings: Settings) -> None:
             raise SettingsError(
                 f"{where.get(name)}: {name} must be one of {', '.join(LANGUAGES)}, not {getattr(settings, name)!r}"
             )
+    if settings.chinese_voice not in ("yue", "cmn"):
+        raise SettingsError(
+            f"{where.get('chinese_voice')}: chinese_voice must be yue (Cantonese) or cmn (Mandarin), "
+            f"not {settings.chinese_voice!r}"
+        )
     if settings.idle_warning_seconds < 20:
         raise SettingsError(f"{where.get('idle_warning_seconds')}: idle_warning_seconds must be at least 20")
     kind = settings.printer.partition(":")[0].strip()

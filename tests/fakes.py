@@ -150,12 +150,15 @@ class FakeSpeaker:
 
     def __init__(self) -> None:
         self.said: list[tuple[str, str]] = []
+        self.chinese_voices: list[str] = []  # the Chinese voice in force at each utterance
         self.stops = 0
         self.volume = 50
         self.rate_wpm = 160
+        self.chinese = "yue"
 
     def say(self, text: str, language: str) -> int:
         self.said.append((text, language))
+        self.chinese_voices.append(self.chinese)
         return len(self.said)
 
     def stop(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kiosk.printing.content import Content, Paper, TicketReceipt
+from kiosk.printing.content import BookingReceipt, Content, Paper, TicketReceipt
 from kiosk.printing.receipts import RenderedDocument, render
 from kiosk.services.ports import Printer, PrinterError
 
@@ -35,6 +35,19 @@ def ticket_receipt(result: CheckInResult, language: str, building: str, zone: Zo
         issued_at=result.ticket.created_at,
         building=building,
         qr_payload=ticket_qr_payload(result),
+        timezone=zone,
+    )
+
+
+def booking_receipt(booking, room_name: str, building: str, zone: ZoneInfo) -> BookingReceipt:
+    """A discussion-room booking, with its code as a QR code the kiosk's scanner checks in."""
+    return BookingReceipt(
+        room=room_name,
+        start=booking.starts_at,
+        end=booking.ends_at,
+        code=booking.code,
+        building=building,
+        qr_payload=booking.qr_payload,
         timezone=zone,
     )
 

@@ -120,7 +120,15 @@ def _booking(content: BookingReceipt) -> tuple[str, list[Block]]:
     ]
     if content.qr_payload:
         blocks.append(Qr(content.qr_payload, size_mm=26))
-    blocks.append(Text(_("Show this code at the front desk when you arrive."), size=9, align="center"))
+    blocks.append(
+        Text(
+            _(
+                "To check in, scan this QR code at the kiosk or type the code. You can also ask at the front desk."
+            ),
+            size=9,
+            align="center",
+        )
+    )
     return _("Room booking {code}", code=content.code), blocks
 
 

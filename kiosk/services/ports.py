@@ -22,6 +22,7 @@ class Speaker(Protocol):
 
     volume: int  # 0..100
     rate_wpm: int
+    chinese: str  # how Chinese is spoken: "yue" (Cantonese) or "cmn" (Mandarin)
 
     def say(self, text: str, language: str) -> int:
         """Speak instead of whatever is being said; returns the utterance's number."""

@@ -37,6 +37,7 @@ class LazySpeaker:
 
                 self._speaker = BackgroundSpeaker(chinese=self.chinese)
         self._speaker.volume, self._speaker.rate_wpm = self.volume, self.rate_wpm
+        self._speaker.chinese = self.chinese
         return self._speaker
 
     def say(self, text: str, language: str) -> int:

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 CANTONESE = "yue"
 MANDARIN = "cmn-latn-pinyin"
+# How the rest of the program names the two (settings, the kiosk's voice switch): "yue" and "cmn".
+CHOICES = {"yue": CANTONESE, "cmn": MANDARIN, CANTONESE: CANTONESE, MANDARIN: MANDARIN}
+
+
+def chinese_voice(choice: str) -> str:
+    """'cmn' -> the Mandarin voice; anything else -> Cantonese, the default."""
+    return CHOICES.get(choice, CANTONESE)
+
 
 VOICES = {
     "en": "en-us",
@@ -22,7 +30,7 @@ VOICES = {
 def voice_for(language: str, chinese: str = CANTONESE) -> str | None:
     """The voice for a kiosk language, or None when there is none."""
     if language == "zh_Hant":
-        return chinese if chinese in (CANTONESE, MANDARIN) else CANTONESE
+        return chinese_voice(chinese)
     return VOICES.get(language)
 
 
@@ -42,7 +50,7 @@ CHINESE_TAGS = {
 
 def language_tags(language: str, chinese: str = CANTONESE) -> tuple[str, ...]:
     if language == "zh_Hant":
-        return CHINESE_TAGS.get(chinese, CHINESE_TAGS[CANTONESE])
+        return CHINESE_TAGS[chinese_voice(chinese)]
     return LANGUAGE_TAGS.get(language, ())
 
 

@@ -26,6 +26,7 @@ class Visit:
     large_print: bool = False
     high_contrast: bool = False
     speech: bool = False
+    chinese_voice: str = "yue"  # "yue" Cantonese or "cmn" Mandarin, when Chinese is read aloud
     service_code: str | None = None
     first_name: str | None = None
     result: object | None = None
@@ -35,11 +36,12 @@ class Visit:
 @dataclass
 class KioskFlow:
     default_language: str = "en"
+    default_chinese_voice: str = "yue"
     step: Step = Step.WELCOME
     visit: Visit = field(init=False)
 
     def __post_init__(self) -> None:
-        self.visit = Visit(language=self.default_language)
+        self.visit = Visit(language=self.default_language, chinese_voice=self.default_chinese_voice)
 
     def choose_language(self, code: str) -> None:
         if code not in LANGUAGE_CODES:
@@ -51,6 +53,10 @@ class KioskFlow:
         self.visit.large_print = not self.visit.large_print
         return self.visit.large_print
 
+    def toggle_chinese_voice(self) -> str:
+        self.visit.chinese_voice = "cmn" if self.visit.chinese_voice == "yue" else "yue"
+        return self.visit.chinese_voice
+
     def toggle_high_contrast(self) -> bool:
         self.visit.high_contrast = not self.visit.high_contrast
         return self.visit.high_contrast
@@ -58,7 +64,12 @@ class KioskFlow:
     @property
     def display_changed(self) -> bool:
         """The visitor changed how the kiosk looks: that too is cleared when they leave."""
-        return self.visit.large_print or self.visit.high_contrast or self.visit.speech
+        return (
+            self.visit.large_print
+            or self.visit.high_contrast
+            or self.visit.speech
+            or self.visit.chinese_voice != self.default_chinese_voice
+        )
 
     def choose_service(self, code: str) -> None:
         self.visit.service_code = code
@@ -97,7 +108,7 @@ class KioskFlow:
 
     def reset(self) -> None:
         """End the visit: nothing the visitor chose or typed survives."""
-        self.visit = Visit(language=self.default_language)
+        self.visit = Visit(language=self.default_language, chinese_voice=self.default_chinese_voice)
         self.step = Step.WELCOME
 
     @property

@@ -45,6 +45,7 @@ class KioskWindow(QWidget):
     """
 
     ticket_issued = Signal(object)
+    room_booking_made = Signal(object, str)  # the booking, the room's name: its receipt is printed
 
     def __init__(
         self,
@@ -56,12 +57,13 @@ class KioskWindow(QWidget):
         ticket_screen_seconds: int = 25,
         runner: TaskRunner | None = None,
         speaker: Speaker | None = None,
+        chinese_voice: str = "yue",
     ) -> None:
         super().__init__()
         self.setObjectName("kioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.ctx: ServiceContext | None = None
-        self.flow = KioskFlow(default_language=default_language)
+        self.flow = KioskFlow(default_language=default_language, default_chinese_voice=chinese_voice)
         self.runner = runner or TaskRunner(self)
         self.ticket_screen_seconds = ticket_screen_seconds
 
@@ -72,6 +74,10 @@ class KioskWindow(QWidget):
         self.speech_button.setCheckable(True)
         self.speech_button.clicked.connect(self.toggle_speech)
         self.speech_button.setVisible(self.reader.available)
+        # Spoken Chinese: Cantonese or Mandarin, shown while the visitor reads Chinese.
+        self.chinese_voice_button = button("switch", "chineseVoiceButton", self)
+        self.chinese_voice_button.clicked.connect(self.toggle_chinese_voice)
+        self.chinese_voice_button.setVisible(False)
         self.high_contrast_button = button("switch", "highContrastButton", self)
         self.high_contrast_button.setCheckable(True)
         self.high_contrast_button.clicked.connect(self.toggle_high_contrast)
@@ -133,6 +139,7 @@ class KioskWindow(QWidget):
             },
         )
 
+        self._apply_voice()
         self._apply_theme()
         self._show_step()
 
@@ -315,7 +322,12 @@ class KioskWindow(QWidget):
                 message = user_message(exc)
             self.load_rooms(error=message)  # what is free has changed: show it again
 
-        self.runner.submit(book, lambda booking: self._show_booking(visit, booking), failed)
+        def booked(booking) -> None:
+            self._show_booking(visit, booking)
+            if self.flow.visit is visit:
+                self.room_booking_made.emit(booking, self.room_booked.room_name)
+
+        self.runner.submit(book, booked, failed)
 
     def choose_room_check_in(self) -> None:
         self.flow.choose_room_check_in()
@@ -406,6 +418,15 @@ class KioskWindow(QWidget):
             self.reader.stop()
         self._show_step(announce=True)
 
+    def toggle_chinese_voice(self) -> None:
+        self.flow.toggle_chinese_voice()
+        self._apply_voice()
+        self._show_step(announce=True)  # heard at once in the voice chosen
+
+    def _apply_voice(self) -> None:
+        if self.reader.speaker is not None:
+            self.reader.speaker.chinese = self.flow.visit.chinese_voice
+
     def keypad_star(self) -> None:
         """The keypad's star: turns speech on, and when it is on, says the screen again."""
         if not self.reader.available:
@@ -468,6 +489,7 @@ class KioskWindow(QWidget):
             # The next visitor starts from the standard voice.
             self.reader.speaker.volume, self.reader.speaker.rate_wpm = 50, 160
         self.flow.reset()
+        self._apply_voice()
         for screen in self.screens.values():
             screen.reset()
         self._apply_theme()
@@ -481,19 +503,23 @@ class KioskWindow(QWidget):
         self.high_contrast_button.setChecked(self.flow.visit.high_contrast)
         # Large print puts the two display switches on a row of their own, under the building name.
         self.speech_button.setChecked(self.flow.visit.speech)
-        for widget in (self.building, self.speech_button, self.high_contrast_button, self.large_print_button):
+        switches = (
+            self.speech_button,
+            self.chinese_voice_button,
+            self.high_contrast_button,
+            self.large_print_button,
+        )
+        for widget in (self.building, *switches):
             self.header.removeWidget(widget)
         if large:
-            # The building on its own line, the three display switches on the next one.
-            self.header.addWidget(self.building, 0, 0, 1, 4)
-            self.header.addWidget(self.speech_button, 1, 1)
-            self.header.addWidget(self.high_contrast_button, 1, 2)
-            self.header.addWidget(self.large_print_button, 1, 3)
+            # The building on its own line, the display switches on the next one.
+            self.header.addWidget(self.building, 0, 0, 1, len(switches) + 1)
+            for column, widget in enumerate(switches, start=1):
+                self.header.addWidget(widget, 1, column)
         else:
             self.header.addWidget(self.building, 0, 0)
-            self.header.addWidget(self.speech_button, 0, 1)
-            self.header.addWidget(self.high_contrast_button, 0, 2)
-            self.header.addWidget(self.large_print_button, 0, 3)
+            for column, widget in enumerate(switches, start=1):
+                self.header.addWidget(widget, 0, column)
         self.header.setColumnStretch(0, 1)
         # In large print pages are often taller than the display: keep the scroll bar in place so the
         # page width never changes under the visitor's finger (and never leaves the bar over content).
@@ -515,6 +541,16 @@ class KioskWindow(QWidget):
                 self.high_contrast_button,
                 _("High contrast: on") if self.flow.visit.high_contrast else _("High contrast: off"),
                 _("Light text on a dark background"),
+            )
+            set_text(
+                self.chinese_voice_button,
+                _("Voice: Mandarin") if self.flow.visit.chinese_voice == "cmn" else _("Voice: Cantonese"),
+                _("Switches spoken Chinese between Cantonese and Mandarin"),
+            )
+            self.chinese_voice_button.setVisible(
+                self.reader.available
+                and self.flow.visit.language == "zh_Hant"
+                and self.flow.step != Step.WELCOME
             )
             set_text(
                 self.speech_button,

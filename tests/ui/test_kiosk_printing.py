@@ -97,5 +97,47 @@ def test_the_note_follows_the_visitors_language(qtbot, make_kiosk, make_settings
     wire_printing(kiosk, make_settings(), printer=printer)
     number = check_in(qtbot, kiosk, "vi")
     qtbot.waitUntil(kiosk.ticket.printer_note.isVisible, timeout=10_000)
-    assert number in kiosk.ticket.printer_note.text()
+    assert kiosk.ticket.printer_note.text() == f"Máy in đang hỏng. Xin nhớ số của quý vị: {number}."
     kiosk.printing_runner.wait(10_000)
+
+
+def test_a_room_booked_at_the_kiosk_prints_a_receipt_whose_qr_code_checks_it_in(
+    qtbot, make_kiosk, make_settings, tmp_path, sqlite_backend
+):
+    from tests.integration.printing_tools import need, pdf_text, qr_codes
+
+    need("pdftotext", "pdftoppm", "zbarimg")
+    kiosk = make_kiosk()
+    printer = PdfFilePrinter(tmp_path / "receipts")
+    wire_printing(kiosk, make_settings(), printer=printer)
+    qtbot.mouseClick(kiosk.welcome.language_buttons["ru"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.services.rooms_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(kiosk.rooms.slot_buttons), timeout=5000)
+    qtbot.mouseClick(kiosk.rooms.slot_buttons[-1], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.ROOM_BOOKED, timeout=5000)
+    booking = kiosk.room_booked.booking
+    qtbot.waitUntil(lambda: printer.last_path is not None, timeout=10_000)
+    assert qr_codes(printer.last_path) == [f"KIOSK-ROOM:{booking.code}"]
+    text = pdf_text(printer.last_path)
+    assert booking.code in text.split() and "Discussion Room 2" in text
+    assert not kiosk.room_booked.printer_note.isVisible()
+
+
+def test_a_booking_receipt_that_cannot_print_leaves_the_code_on_screen_with_a_note(
+    qtbot, make_kiosk, make_settings, tmp_path
+):
+    kiosk = make_kiosk()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lpstat, lp = FAILURES["failing lp"]
+    printer = CupsPrinter("Receipts", lp=fake(bin_dir, "lp", lp), lpstat=fake(bin_dir, "lpstat", lpstat))
+    wire_printing(kiosk, make_settings(), printer=printer)
+    qtbot.mouseClick(kiosk.welcome.language_buttons["vi"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.services.rooms_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(kiosk.rooms.slot_buttons), timeout=5000)
+    qtbot.mouseClick(kiosk.rooms.slot_buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.flow.step == Step.ROOM_BOOKED, timeout=5000)
+    code = kiosk.room_booked.booking.code
+    qtbot.waitUntil(kiosk.room_booked.printer_note.isVisible, timeout=10_000)
+    assert kiosk.room_booked.printer_note.text() == f"Máy in đang hỏng. Xin ghi lại mã của quý vị: {code}."
+    assert kiosk.room_booked.code.text() == " ".join(code)

@@ -205,6 +205,7 @@ class RoomBookedScreen(Screen):
         self.room_name = ""
         self.zone = ZoneInfo("UTC")
         self.grace_minutes = 10
+        self.printer_failed = False
         self.card = QFrame(self)
         self.card.setProperty("role", "card")
         inner = QVBoxLayout(self.card)
@@ -221,18 +222,32 @@ class RoomBookedScreen(Screen):
         self.done_button = button("primary", "roomDoneButton", self)
         self.done_button.clicked.connect(self.done)
         self.instructions = label("", self, "roomInstructions")
+        self.printer_note = label("ticketInfo", self, "roomPrinterNote")
         self.layout_.addWidget(self.card)
         self.layout_.addWidget(self.done_button)
+        self.layout_.addWidget(self.printer_note)
         self.layout_.addWidget(self.instructions)
         self.layout_.addStretch(1)
 
     def show_booking(self, booking: Booking, room_name: str, zone: ZoneInfo, grace_minutes: int) -> None:
+        if booking is not self.booking:
+            self.printer_failed = False
         self.booking, self.room_name, self.zone, self.grace_minutes = booking, room_name, zone, grace_minutes
+        self.retranslate()
+
+    def show_printer_problem(self) -> None:
+        """The receipt did not print: the code stays on screen, with a calm note to write it down."""
+        self.printer_failed = True
         self.retranslate()
 
     def retranslate(self) -> None:
         set_text(self.done_button, _("Done"))
         booking = self.booking
+        self.printer_note.setVisible(self.printer_failed and booking is not None)
+        if booking is not None:
+            self.printer_note.setText(
+                _("The printer is not working. Please write down your code: {code}.", code=booking.code)
+            )
         if booking is None:
             for widget in (
                 self.heading,
@@ -264,6 +279,7 @@ class RoomBookedScreen(Screen):
 
     def reset(self) -> None:
         self.booking = None
+        self.printer_failed = False
         self.retranslate()
 
     def first_focus(self) -> QWidget | None:
