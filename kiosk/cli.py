@@ -51,6 +51,18 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
     test.add_argument("--paper", choices=("80mm", "letter"), help="default: the printer_paper setting")
     test.add_argument("--large-print", action="store_true")
+    rooms = commands.add_parser("rooms", help="the discussion rooms visitors and reception can book")
+    rooms_commands = rooms.add_subparsers(dest="rooms_command", metavar="ACTION", required=True)
+    rooms_commands.add_parser("list", help="every room, with its capacity and features")
+    room = rooms_commands.add_parser("set", help="add a room or change one (unset options keep their value)")
+    room.add_argument("code", help="a short name that never changes, e.g. room-3")
+    room.add_argument("--name", help="the name on the kiosk, e.g. 'Discussion Room 3'")
+    room.add_argument("--capacity", type=int, help="how many people fit")
+    room.add_argument("--features", help="comma-separated: wheelchair, hearing_loop, video_relay, quiet")
+    room.add_argument("--order", type=int, help="where it is listed (smaller first)")
+    state = room.add_mutually_exclusive_group()
+    state.add_argument("--inactive", action="store_true", help="no longer offered for booking")
+    state.add_argument("--active", action="store_true", help="offered again")
     config = commands.add_parser("config", help="show the settings in force and where they come from")
     config.add_argument(
         "--init", action="store_true", help="write a settings file with every option documented"
@@ -76,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return _db(settings, args)
     if command == "print-test":
         return _print_test(settings, args)
+    if command == "rooms":
+        return _rooms(settings, args)
 
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
@@ -161,6 +175,59 @@ def _print_test(settings, args) -> int:
     width, height = document.page_size_mm
     print(f"Printed a test receipt on {printer.name} ({width:.0f} x {height:.0f} mm, {args.lang})")
     return 0
+
+
+def _rooms(settings, args) -> int:
+    from dataclasses import replace
+
+    from kiosk.app import build_backend
+    from kiosk.domain.errors import DomainError
+    from kiosk.domain.rooms import FEATURES, Room
+    from kiosk.services import rooms
+
+    backend = build_backend(settings)
+    try:
+        known = {room.code: room for room in rooms.list_rooms(backend.ctx, include_inactive=True)}
+        if args.rooms_command == "list":
+            for room in known.values():
+                state = "" if room.active else "  (not offered)"
+                features = ", ".join(room.features) or "-"
+                print(f"{room.code:12} {room.name:28} {room.capacity:3} people  {features}{state}")
+            return 0
+        room = known.get(args.code)
+        if room is None and not (args.name and args.capacity):
+            print(
+                f"kiosk: a new room needs --name and --capacity ({args.code!r} does not exist)",
+                file=sys.stderr,
+            )
+            return 2
+        room = room or Room(args.code, args.name, args.capacity, sort_order=len(known) + 1)
+        features = room.features
+        if args.features is not None:
+            features = tuple(f.strip() for f in args.features.split(",") if f.strip())
+            unknown = sorted(set(features) - set(FEATURES))
+            if unknown:
+                print(f"kiosk: unknown features {unknown}; known: {', '.join(FEATURES)}", file=sys.stderr)
+                return 2
+        changed = replace(
+            room,
+            name=args.name or room.name,
+            capacity=room.capacity if args.capacity is None else args.capacity,
+            features=features,
+            sort_order=room.sort_order if args.order is None else args.order,
+            active=(room.active or args.active) and not args.inactive,
+        )
+        try:
+            rooms.put_room(backend.ctx, changed)
+        except DomainError:
+            print("kiosk: a room needs a code, a name and a capacity of at least 1", file=sys.stderr)
+            return 2
+        print(
+            f"{'Changed' if args.code in known else 'Added'} {changed.code}: {changed.name}, {changed.capacity} people"
+        )
+        return 0
+    finally:
+        backend.dispose()
 
 
 def _db(settings, args) -> int:

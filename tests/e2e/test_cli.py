@@ -14,7 +14,7 @@ from kiosk.settings import SETTINGS
 from kiosk.storage.migrate import HEAD
 from tests.e2e.helpers import assert_no_traceback
 
-COMMANDS = ("kiosk", "staff", "demo", "db", "screenshot", "config")
+COMMANDS = ("kiosk", "staff", "demo", "db", "rooms", "screenshot", "print-test", "config")
 
 
 def test_version_prints_the_package_version(kiosk):
@@ -30,7 +30,7 @@ def test_help_lists_every_command(kiosk):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: kiosk")
     # Each command on its own line of the command list, followed by its help text.
-    listed = set(re.findall(r"^ {4}([a-z]+) {2,}\S", result.stdout, flags=re.MULTILINE))
+    listed = set(re.findall(r"^ {4}([a-z-]+) {2,}\S", result.stdout, flags=re.MULTILINE))
     assert set(COMMANDS) <= listed, result.stdout
 
 
@@ -181,4 +181,38 @@ def test_a_bad_value_in_the_environment_is_named(kiosk):
     assert result.returncode == 2
     assert "KIOSK_IDLE_WARNING_SECONDS" in result.stderr
     assert "idle_warning_seconds" in result.stderr
+    assert_no_traceback(result)
+
+
+# -- rooms ------------------------------------------------------------------------------------
+def test_an_admin_lists_adds_and_changes_rooms(kiosk):
+    listed = kiosk.run("rooms", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == ["room-1", "room-2"]
+
+    added = kiosk.run(
+        "rooms", "set", "room-3", "--name", "Family Room", "--capacity", "8", "--features", "wheelchair"
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "Added room-3: Family Room, 8 people"
+    changed = kiosk.run("rooms", "set", "room-1", "--inactive", "--features", "quiet")
+    assert changed.returncode == 0, changed.stderr
+
+    lines = kiosk.run("rooms", "list").stdout.splitlines()
+    assert "(not offered)" in lines[0] and "quiet" in lines[0]
+    assert lines[2].split()[:4] == ["room-3", "Family", "Room", "8"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("rooms", "set", "room-9"), "needs --name and --capacity"),
+        (("rooms", "set", "room-1", "--features", "jacuzzi"), "unknown features ['jacuzzi']"),
+        (("rooms", "set", "room-1", "--capacity", "0"), "capacity of at least 1"),
+    ],
+)
+def test_bad_room_settings_are_refused_clearly(kiosk, args, says):
+    result = kiosk.run(*args)
+    assert result.returncode == 2
+    assert says in result.stderr
     assert_no_traceback(result)
