@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -149,3 +150,144 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = False) -> UnitOfWork:
         """A fresh unit of work. ``write`` asks for the write lock up front (SQLite)."""
         ...
+
+
+# -- the city's central 311 service (Open311 GeoReport v2) ----------------------------------------
+@dataclass(frozen=True)
+class RemoteService:
+    """One entry of services.json."""
+
+    code: str
+    name: str
+    description: str = ""
+    metadata: bool = False  # a definition with attributes exists
+    type: str = "realtime"  # realtime | batch | blackbox
+    keywords: tuple[str, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class AttributeValue:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ServiceAttribute:
+    """One field of a service definition. ``variable`` False: information to show, not a field."""
+
+    code: str
+    datatype: str  # string | number | datetime | text | singlevaluelist | multivaluelist
+    description: str
+    required: bool = False
+    variable: bool = True
+    order: int = 0
+    datatype_description: str = ""
+    values: tuple[AttributeValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    service_code: str
+    attributes: tuple[ServiceAttribute, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What is POSTed to requests.json (the api key and jurisdiction are the client's own)."""
+
+    service_code: str
+    attributes: dict[str, str | list[str]] = field(default_factory=dict)  # lists: multivaluelist
+    lat: float | None = None
+    long: float | None = None
+    address_string: str = ""
+    description: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    device_id: str = ""
+
+
+@dataclass(frozen=True)
+class Created:
+    """The answer to a create: an id, or for batch services a token to resolve later."""
+
+    service_request_id: str | None = None
+    token: str | None = None
+    service_notice: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteRequest:
+    """A request as the server reports it (requests.json / requests/{id}.json)."""
+
+    service_request_id: str
+    status: str = ""  # open | closed (servers in the field send other words too)
+    status_notes: str = ""
+    service_code: str = ""
+    description: str = ""
+    agency_responsible: str = ""
+    requested_datetime: datetime | None = None
+    updated_datetime: datetime | None = None
+    expected_datetime: datetime | None = None
+
+
+class Open311Error(Exception):
+    """Base of what the client raises; ``body`` keeps the server's answer for staff to read."""
+
+    def __init__(self, message: str, status: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class Transient(Open311Error):
+    """Try again later: 5xx, 429, a connection refused before anything was sent.
+    ``retry_after`` (seconds) when the server said when."""
+
+    def __init__(
+        self, message: str, status: int | None = None, body: str = "", retry_after: float | None = None
+    ):
+        super().__init__(message, status, body)
+        self.retry_after = retry_after
+
+
+class Uncertain(Transient):
+    """The request may have reached the server (timeout or connection lost after sending): look for it
+    before sending it again."""
+
+
+class Rejected(Open311Error):
+    """A 4xx other than 403/429: the request as it stands will never be accepted; a person must look."""
+
+
+class Forbidden(Open311Error):
+    """403: the api key is missing or refused. Stop sending until an admin fixes the settings."""
+
+
+class Open311Client(Protocol):
+    """The central service. Every call has a timeout; errors are the Open311Error kinds above."""
+
+    def services(self) -> list[RemoteService]: ...
+
+    def definition(self, service_code: str) -> ServiceDefinition: ...
+
+    def create(self, request: NewRequest) -> Created: ...
+
+    def resolve_token(self, token: str) -> str | None:
+        """The service_request_id a batch token became, or None while the server has not made it yet."""
+        ...
+
+    def find(
+        self,
+        *,
+        ids: list[str] | None = None,
+        service_code: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[RemoteRequest]:
+        """requests.json with its filters (ids override the rest; start and end at most 90 days apart)."""
+        ...
+
+    def request(self, service_request_id: str) -> RemoteRequest | None: ...
