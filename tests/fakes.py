@@ -167,3 +167,69 @@ class FakeSpeaker:
     @property
     def last(self) -> str:
         return self.said[-1][0] if self.said else ""
+
+
+class FakeOpen311:
+    """An in-memory central service for service-level tests: stores what is created, and fails as scripted.
+
+    ``faults`` is a list consumed one per create call: None (work), an exception instance to raise before
+    storing, or ("after", exception) to store the request and then raise (an answer lost on the way back).
+    """
+
+    def __init__(self, services=None, definitions=None) -> None:
+        from kiosk.services.ports import RemoteService, ServiceDefinition
+
+        self.services_list = services or [RemoteService("graffiti", "Graffiti", metadata=False)]
+        self.definitions = definitions or {}
+        self.stored: list = []
+        self.faults: list = []
+        self.find_faults: list = []
+        self.tokens: dict[str, str | None] = {}
+        self.batch_codes: set[str] = set()
+        self.calls: list[str] = []
+        self._definition = ServiceDefinition
+
+    def services(self):
+        self.calls.append("services")
+        return list(self.services_list)
+
+    def definition(self, service_code):
+        self.calls.append(f"definition {service_code}")
+        return self.definitions.get(service_code, self._definition(service_code))
+
+    def create(self, request):
+        from kiosk.services.ports import Created
+
+        self.calls.append(f"create {request.service_code}")
+        fault = self.faults.pop(0) if self.faults else None
+        if isinstance(fault, Exception):
+            raise fault
+        remote_id = str(1000 + len(self.stored))
+        self.stored.append((remote_id, request))
+        if isinstance(fault, tuple):
+            raise fault[1]
+        if request.service_code in self.batch_codes:
+            token = f"tok-{remote_id}"
+            self.tokens[token] = None
+            return Created(token=token)
+        return Created(service_request_id=remote_id, service_notice="Thank you")
+
+    def resolve_token(self, token):
+        self.calls.append(f"token {token}")
+        return self.tokens.get(token)
+
+    def find(self, *, ids=None, service_code=None, start=None, end=None):
+        from kiosk.services.ports import RemoteRequest
+
+        self.calls.append(f"find {service_code}")
+        fault = self.find_faults.pop(0) if self.find_faults else None
+        if fault is not None:
+            raise fault
+        return [
+            RemoteRequest(remote_id, status="open", service_code=r.service_code, description=r.description)
+            for remote_id, r in self.stored
+            if service_code in (None, r.service_code)
+        ]
+
+    def request(self, service_request_id):
+        return next((r for r in self.find() if r.service_request_id == service_request_id), None)

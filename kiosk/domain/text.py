@@ -7,3 +7,19 @@ message to a person translates it with ``kiosk.i18n._`` at that moment, in that 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     return message
+
+
+def clean_text(raw: str | None, keep_newlines: bool = False) -> str:
+    """What a visitor typed, safe to store, show and send: NFC, no control or format characters
+    (NUL, bidi overrides), whitespace runs made single; line breaks kept where asked (descriptions)."""
+    import unicodedata
+
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFC", raw)
+    lines = text.split("\n") if keep_newlines else [text]
+    cleaned = []
+    for line in lines:
+        line = "".join(ch for ch in line if unicodedata.category(ch)[0] != "C")
+        cleaned.append(" ".join(line.split()))
+    return "\n".join(cleaned).strip()

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, Room
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import Ticket
@@ -120,6 +121,44 @@ class RoomRepository(Protocol):
         ...
 
 
+class RequestRepository(Protocol):
+    """Service requests; a queued one is its own outbox entry, written in the same transaction."""
+
+    def add(self, request: ServiceRequest) -> ServiceRequest: ...
+
+    def save(self, request: ServiceRequest) -> None: ...
+
+    def get(self, request_id: int) -> ServiceRequest | None:
+        """Locked for this transaction where the database can."""
+        ...
+
+    def by_reference(self, reference: str) -> ServiceRequest | None: ...
+
+    def claim_due(self, now: datetime, limit: int) -> list[ServiceRequest]:
+        """Queued, due and held by no other worker; locked so that no other worker takes them."""
+        ...
+
+    def awaiting_token(self, limit: int = 50) -> list[ServiceRequest]:
+        """Sent to a batch service: the server gave a token, not yet an id."""
+        ...
+
+    def in_state(self, states: list[RequestState], limit: int = 200) -> list[ServiceRequest]: ...
+
+    def counts(self) -> dict[RequestState, int]: ...
+
+    def next_due_at(self) -> datetime | None: ...
+
+    def catalogue(self) -> list[tuple[dict, dict | None]]:
+        """The central service's services and definitions as last fetched (JSON-ready dicts)."""
+        ...
+
+    def replace_catalogue(self, entries: list[tuple[dict, dict | None]], now: datetime) -> None: ...
+
+    def sync_status(self) -> SyncStatus: ...
+
+    def save_sync_status(self, status: SyncStatus) -> None: ...
+
+
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""
 
@@ -134,6 +173,8 @@ class UnitOfWork(Protocol):
     changes: ChangeMarker
     rooms: RoomRepository
     room_changes: ChangeMarker
+    requests: RequestRepository
+    request_changes: ChangeMarker
 
     def __enter__(self) -> Self: ...
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -160,3 +161,66 @@ class RoomSlotRow(Base):
     room_code: Mapped[str] = mapped_column(ForeignKey("rooms.code"), primary_key=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("room_bookings.id"), index=True)
+
+
+class ServiceRequestRow(Base):
+    """A visitor's request; while ``state`` is queued, the row is its outbox entry."""
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    service_code: Mapped[str] = mapped_column(String(80))
+    service_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    long: Mapped[float | None] = mapped_column(Float, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    state: Mapped[str] = mapped_column(String(16))
+    remote_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    token: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    service_notice: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    in_flight: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    remote_status: Mapped[str] = mapped_column(String(40), default="")
+    remote_status_notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_service_requests_outbox", "state", "next_attempt_at"),)
+
+
+class RemoteServiceRow(Base):
+    """The central service's catalogue as last fetched: the kiosk offers it offline."""
+
+    __tablename__ = "open311_services"
+
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)  # the service, as services.json gave it
+    definition: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncStateRow(Base):
+    """One row: how delivery to the central service is going, for staff and admins."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    paused_reason: Mapped[str] = mapped_column(Text, default="")
+    catalogue_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

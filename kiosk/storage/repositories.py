@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, BookingStatus, Room, SlotTaken
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
@@ -18,8 +19,11 @@ from kiosk.storage.models import (
     BookingRow,
     ChangeCounterRow,
     QueueServiceRow,
+    RemoteServiceRow,
     RoomRow,
     RoomSlotRow,
+    ServiceRequestRow,
+    SyncStateRow,
     TicketRow,
     TicketSequenceRow,
 )
@@ -216,6 +220,7 @@ class SqlChangeMarker:
 
 
 ROOM_CHANGES = "rooms"
+REQUEST_CHANGES = "requests"
 _BOOKING_FIELDS = [f.name for f in fields(Booking)]
 
 
@@ -309,6 +314,133 @@ class SqlRoomRepository:
                 self.session.flush()
         except IntegrityError as exc:
             raise SlotTaken() from exc
+
+    def _lock(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+
+_REQUEST_FIELDS = [f.name for f in fields(ServiceRequest)]
+
+
+def _to_request(row: ServiceRequestRow) -> ServiceRequest:
+    values = {name: getattr(row, name) for name in _REQUEST_FIELDS}
+    values["state"] = RequestState(row.state)
+    values["attributes"] = dict(row.attributes or {})
+    return ServiceRequest(**values)
+
+
+class SqlRequestRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, request: ServiceRequest) -> ServiceRequest:
+        row = ServiceRequestRow()
+        self._copy(row, request)
+        self.session.add(row)
+        self.session.flush()
+        request.id = row.id
+        return request
+
+    def save(self, request: ServiceRequest) -> None:
+        row = self.session.get(ServiceRequestRow, request.id)
+        if row is None:
+            raise LookupError(f"request {request.id} vanished")
+        self._copy(row, request)
+        self.session.flush()
+
+    def get(self, request_id: int) -> ServiceRequest | None:
+        row = self.session.get(ServiceRequestRow, request_id, with_for_update=self._lock())
+        return _to_request(row) if row else None
+
+    def by_reference(self, reference: str) -> ServiceRequest | None:
+        row = self.session.scalar(select(ServiceRequestRow).where(ServiceRequestRow.reference == reference))
+        return _to_request(row) if row else None
+
+    def claim_due(self, now: datetime, limit: int) -> list[ServiceRequest]:
+        """Queued requests due now that no other worker holds, locked for this transaction."""
+        query = (
+            select(ServiceRequestRow)
+            .where(
+                ServiceRequestRow.state == RequestState.QUEUED.value,
+                (ServiceRequestRow.next_attempt_at.is_(None)) | (ServiceRequestRow.next_attempt_at <= now),
+                (ServiceRequestRow.lease_until.is_(None)) | (ServiceRequestRow.lease_until <= now),
+            )
+            .order_by(ServiceRequestRow.created_at, ServiceRequestRow.id)
+            .limit(limit)
+        )
+        if self._lock():
+            query = query.with_for_update(skip_locked=True)
+        return [_to_request(row) for row in self.session.scalars(query)]
+
+    def awaiting_token(self, limit: int = 50) -> list[ServiceRequest]:
+        query = (
+            select(ServiceRequestRow)
+            .where(ServiceRequestRow.state == RequestState.SENT.value, ServiceRequestRow.remote_id.is_(None))
+            .order_by(ServiceRequestRow.id)
+            .limit(limit)
+        )
+        return [_to_request(row) for row in self.session.scalars(query)]
+
+    def in_state(self, states: list[RequestState], limit: int = 200) -> list[ServiceRequest]:
+        query = (
+            select(ServiceRequestRow)
+            .where(ServiceRequestRow.state.in_([s.value for s in states]))
+            .order_by(ServiceRequestRow.created_at.desc(), ServiceRequestRow.id.desc())
+            .limit(limit)
+        )
+        return [_to_request(row) for row in self.session.scalars(query)]
+
+    def counts(self) -> dict[RequestState, int]:
+        rows = self.session.execute(
+            select(ServiceRequestRow.state, func.count()).group_by(ServiceRequestRow.state)
+        )
+        return {RequestState(state): count for state, count in rows}
+
+    def next_due_at(self) -> datetime | None:
+        return self.session.scalar(
+            select(func.min(ServiceRequestRow.next_attempt_at)).where(
+                ServiceRequestRow.state == RequestState.QUEUED.value
+            )
+        )
+
+    # -- the central service's catalogue, kept for offline use ------------------------------------
+    def catalogue(self) -> list[tuple[dict, dict | None]]:
+        rows = self.session.scalars(select(RemoteServiceRow).order_by(RemoteServiceRow.sort_order))
+        return [
+            (dict(row.data), dict(row.definition) if row.definition is not None else None) for row in rows
+        ]
+
+    def replace_catalogue(self, entries: list[tuple[dict, dict | None]], now: datetime) -> None:
+        self.session.execute(delete(RemoteServiceRow))
+        for order, (data, definition) in enumerate(entries):
+            self.session.add(
+                RemoteServiceRow(
+                    code=data["code"], data=data, definition=definition, sort_order=order, fetched_at=now
+                )
+            )
+        self.session.flush()
+
+    # -- how delivery is going ----------------------------------------------------------------------
+    def sync_status(self) -> SyncStatus:
+        row = self.session.get(SyncStateRow, 1, with_for_update=self._lock())
+        if row is None:
+            return SyncStatus()
+        return SyncStatus(**{f.name: getattr(row, f.name) for f in fields(SyncStatus)})
+
+    def save_sync_status(self, status: SyncStatus) -> None:
+        row = self.session.get(SyncStateRow, 1)
+        if row is None:
+            row = SyncStateRow(id=1)
+            self.session.add(row)
+        for item in fields(SyncStatus):
+            setattr(row, item.name, getattr(status, item.name))
+        self.session.flush()
+
+    def _copy(self, row: ServiceRequestRow, request: ServiceRequest) -> None:
+        for name in _REQUEST_FIELDS:
+            if name != "id":
+                value = getattr(request, name)
+                setattr(row, name, value.value if isinstance(value, RequestState) else value)
 
     def _lock(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"

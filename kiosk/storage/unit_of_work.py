@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.storage.database import WRITE_OPTION
 from kiosk.storage.repositories import (
+    REQUEST_CHANGES,
     ROOM_CHANGES,
     SqlChangeMarker,
+    SqlRequestRepository,
     SqlRoomRepository,
     SqlServiceRepository,
     SqlTicketRepository,
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
         self.changes = SqlChangeMarker(self.session)
         self.rooms = SqlRoomRepository(self.session)
         self.room_changes = SqlChangeMarker(self.session, ROOM_CHANGES)
+        self.requests = SqlRequestRepository(self.session)
+        self.request_changes = SqlChangeMarker(self.session, REQUEST_CHANGES)
         return self
 
     def __exit__(
