@@ -41,6 +41,47 @@ def room_hours(settings: Settings):
     )
 
 
+def open311_client(settings: Settings):
+    """The central service's client, or None when none is configured (requests then wait in the outbox)."""
+    if not settings.open311_base_url:
+        return None
+    from kiosk.open311.client import HttpOpen311Client
+    from kiosk.open311.keys import api_key_from
+
+    return HttpOpen311Client(
+        settings.open311_base_url,
+        api_key_from(settings.open311_api_key),
+        jurisdiction_id=settings.open311_jurisdiction_id,
+    )
+
+
+def station_name(settings: Settings) -> str:
+    import socket
+
+    return settings.station_name or socket.gethostname()
+
+
+def start_sync(settings: Settings, backend: Backend):
+    """The outbox's worker thread, or None without a central service. Never on the UI thread."""
+    from kiosk.open311.keys import ApiKeyError
+
+    try:
+        client = open311_client(settings)
+    except ApiKeyError as exc:
+        log.error("Requests are kept, not sent: %s", exc)
+        return None
+    if client is None:
+        log.info("No central service configured: requests are kept in the outbox")
+        return None
+    from kiosk.services.sync import SyncWorker
+
+    worker = SyncWorker(
+        backend.ctx, client, interval=settings.sync_interval_seconds, device_id=station_name(settings)
+    )
+    worker.start()
+    return worker
+
+
 def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = True) -> Backend:
     """Open the database, bring it to the newest schema and make sure the services exist."""
     from kiosk.resources import load_queue_services
@@ -197,6 +238,7 @@ def _kiosk_window(settings: Settings):
     return KioskWindow(
         speaker=_speaker(),
         building_name=settings.building_name,
+        building_address=settings.building_address,
         default_language=settings.default_language,
         idle_seconds=settings.idle_seconds,
         idle_warning_seconds=settings.idle_warning_seconds,
@@ -278,8 +320,41 @@ def wire_printing(window, settings: Settings, printer=None):
 
         runner.submit(job, None, failed)
 
+    def filed(request) -> None:
+        visit = window.flow.visit
+        language, large_print = visit.language, visit.large_print
+
+        def job():
+            from kiosk.printing.content import Paper, RequestReceipt
+
+            content = RequestReceipt(
+                reference=request.reference,
+                service_name=request.service_name,
+                summary=request.description[:300],
+                submitted_at=request.created_at,
+                building=settings.building_name,
+                qr_payload=request.qr_payload,
+                timezone=settings.zone,
+            )
+            from kiosk.printing.jobs import ReceiptPrinting
+
+            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
+                content, language, large_print
+            )
+
+        def failed(_exc: Exception) -> None:
+            from kiosk.i18n import use_language
+
+            screen = window.report_done
+            if screen is not None and screen.request is request:
+                with use_language(language):
+                    screen.show_printer_problem()
+
+        runner.submit(job, None, failed)
+
     window.ticket_issued.connect(issued)
     window.room_booking_made.connect(booked)
+    window.request_filed.connect(filed)
     window.printing_runner = runner
     return printer
 
@@ -311,8 +386,27 @@ def run_kiosk(
         window.showFullScreen()
     if exit_when_ready:
         _announce_ready_and_quit(app)
-    _connect_when_ready(settings, [window], TaskRunner(window), logging_verbose=verbose)
+    runner = TaskRunner(window)
+    _connect_when_ready(
+        settings,
+        [window],
+        runner,
+        logging_verbose=verbose,
+        on_ready=lambda backend: _with_sync(app, window, runner, settings, backend),
+    )
     return _exec(app)
+
+
+def _with_sync(app, window, runner, settings: Settings, backend: Backend) -> None:
+    """Start the outbox's worker (off the UI thread: its HTTP client is not needed for the first frame);
+    a visitor's new request wakes it at once."""
+
+    def started(worker) -> None:
+        if worker is not None:
+            window.request_filed.connect(lambda _request: worker.wake())
+            app.aboutToQuit.connect(worker.stop)
+
+    runner.submit(lambda: start_sync(settings, backend), started)
 
 
 def run_staff(settings: Settings) -> int:

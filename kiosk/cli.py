@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
     test.add_argument("--paper", choices=("80mm", "letter"), help="default: the printer_paper setting")
     test.add_argument("--large-print", action="store_true")
+    sync = commands.add_parser("sync", help="send the outbox to the central 311 service (Open311)")
+    sync.add_argument("--once", action="store_true", help="send what is due, then exit")
+    sync.add_argument(
+        "action",
+        nargs="?",
+        choices=["status", "resume"],
+        help="status: how delivery is going; resume: deliver again after the api key was fixed",
+    )
     rooms = commands.add_parser("rooms", help="the discussion rooms visitors and reception can book")
     rooms_commands = rooms.add_subparsers(dest="rooms_command", metavar="ACTION", required=True)
     rooms_commands.add_parser("list", help="every room, with its capacity and features")
@@ -90,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return _print_test(settings, args)
     if command == "rooms":
         return _rooms(settings, args)
+    if command == "sync":
+        return _sync(settings, args)
 
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
@@ -174,6 +184,79 @@ def _print_test(settings, args) -> int:
         return 1
     width, height = document.page_size_mm
     print(f"Printed a test receipt on {printer.name} ({width:.0f} x {height:.0f} mm, {args.lang})")
+    return 0
+
+
+def _sync(settings, args) -> int:
+    import logging
+    import time
+
+    from kiosk.app import build_backend, open311_client, station_name
+    from kiosk.open311.keys import ApiKeyError
+    from kiosk.services import sync
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    backend = build_backend(settings)
+    try:
+        if args.action == "status":
+            return _print_sync_status(settings, backend.ctx)
+        if args.action == "resume":
+            sync.resume(backend.ctx)
+            print("Delivery resumed.")
+            return 0
+        try:
+            client = open311_client(settings)
+        except ApiKeyError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        if client is None:
+            print(
+                "kiosk: no central service configured (set open311_base_url); requests stay in the outbox",
+                file=sys.stderr,
+            )
+            return 2
+        device = station_name(settings)
+        while True:
+            try:
+                sync.refresh_catalogue(backend.ctx, client)
+            except Exception as exc:  # noqa: BLE001 - reported, and the outbox is still worth sending
+                print(f"catalogue not refreshed: {exc}", file=sys.stderr)
+            report = sync.sync_once(backend.ctx, client, device)
+            print(
+                f"sent {report.sent}, found already filed {report.reconciled}, to retry {report.retried}, "
+                f"refused {report.refused}, tokens resolved {report.tokens_resolved}"
+                + (", PAUSED (api key refused)" if report.paused else "")
+                + (f"; last error: {report.error}" if report.error else ""),
+                flush=True,
+            )
+            if args.once:
+                return 1 if report.paused else 0
+            time.sleep(settings.sync_interval_seconds)
+    finally:
+        backend.dispose()
+
+
+def _print_sync_status(settings, ctx) -> int:
+    from kiosk.services import sync
+
+    state, counts = sync.status(ctx)
+    zone = settings.zone
+
+    def when(moment) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") if moment else "never"
+
+    print(f"central service: {settings.open311_base_url or 'not configured'}")
+    print(f"last successful contact: {when(state.last_success_at)}")
+    print(f"last attempt: {when(state.last_attempt_at)}")
+    print(f"catalogue fetched: {when(state.catalogue_fetched_at)}")
+    if state.last_error:
+        print(f"last error: {state.last_error}")
+    if state.paused(ctx.now()):
+        print(
+            f"PAUSED until {when(state.paused_until)}: {state.paused_reason} (fix the api key, then `kiosk sync resume`)"
+        )
+    for name in ("queued", "needs_person", "sent", "cancelled"):
+        print(f"{name}: {sum(n for s, n in counts.items() if s.value == name)}")
     return 0
 
 

@@ -108,6 +108,12 @@ class Settings:
     poll_interval_ms: int = 250
     printer: str = "none"
     printer_paper: str = "80mm"
+    open311_base_url: str = ""
+    open311_api_key: str = ""
+    open311_jurisdiction_id: str = ""
+    sync_interval_seconds: int = 30
+    building_address: str = "1120 SW 5th Ave, Portland, OR 97204"
+    station_name: str = ""
     rooms_open: str = "08:00"
     rooms_close: str = "17:00"
     room_slot_minutes: int = 30
@@ -186,7 +192,12 @@ def _validate(settings: Settings) -> None:
         )
     if settings.printer_paper not in PAPERS:
         raise SettingsError(f"{where.get('printer_paper')}: printer_paper must be 80mm or letter")
-    for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms"):
+    if settings.open311_base_url and not settings.open311_base_url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"{where.get('open311_base_url')}: open311_base_url must start with https:// "
+            f"(or http:// for a test server), not {settings.open311_base_url!r}"
+        )
+    for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms", "sync_interval_seconds"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")
     opens, closes = (_clock_time(settings, name) for name in ("rooms_open", "rooms_close"))

@@ -16,6 +16,11 @@ class Step(enum.StrEnum):
     ROOMS = "rooms"
     ROOM_CHECK_IN = "room-check-in"
     ROOM_BOOKED = "room-booked"
+    REPORT = "report"
+    REPORT_FORM = "report-form"
+    REPORT_REVIEW = "report-review"
+    REPORT_DONE = "report-done"
+    REQUEST_STATUS = "request-status"
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Visit:
     first_name: str | None = None
     result: object | None = None
     booking: object | None = None
+    request: object | None = None  # a report or request filed in this visit
 
 
 @dataclass
@@ -92,10 +98,26 @@ class KioskFlow:
         self.visit.booking = booking
         self.step = Step.ROOM_BOOKED
 
+    def go(self, step: Step) -> None:
+        """The report and request steps, which carry nothing but the step itself."""
+        self.step = step
+
+    def request_filed(self, request: object) -> None:
+        self.visit.request = request
+        self.step = Step.REPORT_DONE
+
     def back(self) -> None:
-        if self.step in (Step.ROOMS, Step.ROOM_CHECK_IN):
-            self.step = Step.SERVICES
-        elif self.step == Step.ROOM_BOOKED:
+        previous = {
+            Step.ROOMS: Step.SERVICES,
+            Step.ROOM_CHECK_IN: Step.SERVICES,
+            Step.REPORT: Step.SERVICES,
+            Step.REQUEST_STATUS: Step.SERVICES,
+            Step.REPORT_FORM: Step.REPORT,
+            Step.REPORT_REVIEW: Step.REPORT_FORM,
+        }
+        if self.step in previous:
+            self.step = previous[self.step]
+        elif self.step in (Step.ROOM_BOOKED, Step.REPORT_DONE):
             self.reset()
         elif self.step == Step.NAME:
             self.visit.first_name = None

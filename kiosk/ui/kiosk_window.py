@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from kiosk.services.context import ServiceContext
     from kiosk.services.ports import Speaker
     from kiosk.ui.screens.name import NameScreen
+    from kiosk.ui.screens.report import (
+        ReportDoneScreen,
+        ReportFormScreen,
+        ReportReviewScreen,
+        ReportServicesScreen,
+        RequestStatusScreen,
+    )
     from kiosk.ui.screens.rooms import RoomBookedScreen, RoomCheckInScreen, RoomsScreen
     from kiosk.ui.screens.services import ServicesScreen
     from kiosk.ui.screens.ticket import TicketScreen
@@ -33,7 +40,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Screens with "Back" and "Start over" (Escape goes back too).
-STEPS_WITH_BACK = (Step.SERVICES, Step.NAME, Step.ROOMS, Step.ROOM_CHECK_IN)
+STEPS_WITH_BACK = (
+    Step.SERVICES,
+    Step.NAME,
+    Step.ROOMS,
+    Step.ROOM_CHECK_IN,
+    Step.REPORT,
+    Step.REPORT_FORM,
+    Step.REPORT_REVIEW,
+    Step.REQUEST_STATUS,
+)
 
 
 class KioskWindow(QWidget):
@@ -46,11 +62,13 @@ class KioskWindow(QWidget):
 
     ticket_issued = Signal(object)
     room_booking_made = Signal(object, str)  # the booking, the room's name: its receipt is printed
+    request_filed = Signal(object)  # a report or request is in the outbox: wake the sync, print its receipt
 
     def __init__(
         self,
         *,
         building_name: str,
+        building_address: str = "",
         default_language: str = "en",
         idle_seconds: int = 60,
         idle_warning_seconds: int = 30,
@@ -66,6 +84,7 @@ class KioskWindow(QWidget):
         self.flow = KioskFlow(default_language=default_language, default_chinese_voice=chinese_voice)
         self.runner = runner or TaskRunner(self)
         self.ticket_screen_seconds = ticket_screen_seconds
+        self.building_address = building_address or building_name
 
         self.building = label("building", self, "buildingName")
         self.building.setText(building_name)
@@ -97,6 +116,12 @@ class KioskWindow(QWidget):
         self.rooms: RoomsScreen | None = None
         self.room_check_in: RoomCheckInScreen | None = None
         self.room_booked: RoomBookedScreen | None = None
+        self.report: ReportServicesScreen | None = None
+        self.report_form: ReportFormScreen | None = None
+        self.report_review: ReportReviewScreen | None = None
+        self.report_done: ReportDoneScreen | None = None
+        self.request_status: RequestStatusScreen | None = None
+        self._pending_draft = None
         self.scanner = None
         self.overlay: IdleOverlay | None = None
         self.idle: IdleWatcher | None = None
@@ -148,6 +173,13 @@ class KioskWindow(QWidget):
         if self.services is not None:
             return
         from kiosk.ui.screens.name import NameScreen
+        from kiosk.ui.screens.report import (
+            ReportDoneScreen,
+            ReportFormScreen,
+            ReportReviewScreen,
+            ReportServicesScreen,
+            RequestStatusScreen,
+        )
         from kiosk.ui.screens.rooms import RoomBookedScreen, RoomCheckInScreen, RoomsScreen
         from kiosk.ui.screens.services import ServicesScreen
         from kiosk.ui.screens.ticket import TicketScreen
@@ -159,6 +191,11 @@ class KioskWindow(QWidget):
         self.rooms = RoomsScreen(self)
         self.room_check_in = RoomCheckInScreen(self)
         self.room_booked = RoomBookedScreen(self)
+        self.report = ReportServicesScreen(self)
+        self.report_form = ReportFormScreen(self)
+        self.report_review = ReportReviewScreen(self)
+        self.report_done = ReportDoneScreen(self)
+        self.request_status = RequestStatusScreen(self)
         self.screens.update(
             {
                 Step.SERVICES: self.services,
@@ -167,6 +204,11 @@ class KioskWindow(QWidget):
                 Step.ROOMS: self.rooms,
                 Step.ROOM_CHECK_IN: self.room_check_in,
                 Step.ROOM_BOOKED: self.room_booked,
+                Step.REPORT: self.report,
+                Step.REPORT_FORM: self.report_form,
+                Step.REPORT_REVIEW: self.report_review,
+                Step.REPORT_DONE: self.report_done,
+                Step.REQUEST_STATUS: self.request_status,
             }
         )
         for screen in self.screens.values():
@@ -178,6 +220,14 @@ class KioskWindow(QWidget):
         self.rooms.slot_chosen.connect(self.book_room)
         self.room_check_in.submitted.connect(self.check_in_room)
         self.room_booked.done.connect(self.reset)
+        self.services.report_chosen.connect(self.choose_report)
+        self.services.request_status_chosen.connect(self.choose_request_status)
+        self.report.chosen.connect(self.choose_report_service)
+        self.report_form.review.connect(self.review_report)
+        self.report_review.change.connect(self.go_back)
+        self.report_review.send.connect(self.send_report)
+        self.report_done.done.connect(self.reset)
+        self.request_status.submitted.connect(self.check_request)
         self.name_screen.submitted.connect(self.submit)
         self.ticket.done.connect(self.reset)
 
@@ -261,14 +311,139 @@ class KioskWindow(QWidget):
 
         self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
 
+    # -- reports and requests ---------------------------------------------------------------------
+    def choose_report(self) -> None:
+        from kiosk.services import requests
+
+        self.flow.go(Step.REPORT)
+        self.report.reset()
+        self._show_step()
+        if self.ctx is None:
+            return
+        ctx, visit = self.ctx, self.flow.visit
+
+        def loaded(offered) -> None:
+            if self.flow.visit is visit and self.flow.step == Step.REPORT:
+                with use_language(visit.language):
+                    self.report.set_offered(offered)
+                target = self.report.first_focus()
+                if target is not None:
+                    target.setFocus()
+
+        self.runner.submit(lambda: requests.offered(ctx), loaded, self._background_error)
+
+    def choose_report_service(self, code: str) -> None:
+        offered = next((o for o in self.report.offered or [] if o.service.code == code), None)
+        if offered is None:
+            return
+        self.flow.go(Step.REPORT_FORM)
+        with use_language(self.flow.visit.language):
+            self.report_form.set_offered(offered)
+        self._show_step()
+
+    def review_report(self) -> None:
+        draft = self.report_form.draft(self._now(), self._zone())
+        self.flow.go(Step.REPORT_REVIEW)
+        with use_language(self.flow.visit.language):
+            self.report_review.reset()
+            self.report_review.show_draft(self.report_form.offered, draft, self.report_form.boxes)
+        self._pending_draft = draft
+        self._show_step()
+
+    def send_report(self) -> None:
+        if self.ctx is None:
+            return
+        from kiosk.domain.requests import InvalidAnswers
+        from kiosk.services import requests
+
+        ctx, visit, draft = self.ctx, self.flow.visit, self._pending_draft
+        self.report_review.set_busy(True)
+
+        def filed(request) -> None:
+            if self.flow.visit is not visit:
+                return
+            self.report_review.set_busy(False)
+            self.flow.request_filed(request)
+            with use_language(visit.language):
+                self.report_done.show_request(request)
+            self._show_step()
+            self.room_timer.start(self.ticket_screen_seconds * 1000 * 2)
+            self.request_filed.emit(request)
+
+        def failed(exc: Exception) -> None:
+            if self.flow.visit is not visit:
+                return
+            self.report_review.set_busy(False)
+            with use_language(visit.language):
+                if isinstance(exc, InvalidAnswers):
+                    # Back to the questions, each problem next to its answer; nothing typed is lost.
+                    self.flow.go(Step.REPORT_FORM)
+                    self._show_step()
+                    self.report_form.show_problems({code: _(msgid) for code, msgid in exc.problems.items()})
+                else:
+                    self.report_review.show_error(user_message(exc))
+
+        self.runner.submit(
+            lambda: requests.submit(ctx, draft, visit.language, self.building_address), filed, failed
+        )
+
+    def choose_request_status(self) -> None:
+        self.flow.go(Step.REQUEST_STATUS)
+        self.request_status.reset()
+        self._show_step()
+
+    def check_request(self, text: str) -> None:
+        """A reference typed on the status screen, or scanned anywhere on the kiosk."""
+        if self.ctx is None:
+            return
+        from kiosk.services import requests
+
+        self.build_screens()
+        ctx, visit = self.ctx, self.flow.visit
+        if self.flow.step != Step.REQUEST_STATUS:
+            self.flow.go(Step.REQUEST_STATUS)
+            self.request_status.reset()
+            self._show_step()
+
+        def found(request) -> None:
+            if self.flow.visit is visit:
+                with use_language(visit.language):
+                    self.request_status.show_request(request, ctx.timezone)
+
+        def failed(exc: Exception) -> None:
+            if self.flow.visit is visit:
+                with use_language(visit.language):
+                    self.request_status.show_error(user_message(exc))
+
+        self.runner.submit(lambda: requests.lookup(ctx, text), found, failed)
+
+    def _now(self):
+        from datetime import UTC, datetime
+
+        return self.ctx.now() if self.ctx is not None else datetime.now(UTC)
+
+    def _zone(self):
+        from zoneinfo import ZoneInfo
+
+        return self.ctx.timezone if self.ctx is not None else ZoneInfo("UTC")
+
+    def _scanned(self, payload: str) -> None:
+        from kiosk.domain.requests import QR_PREFIX as REQUEST_PREFIX
+
+        if payload.upper().startswith(REQUEST_PREFIX):
+            self.check_request(payload)
+        else:
+            self.check_in_room(payload)
+
     # -- discussion rooms -------------------------------------------------------------------------
     def _listen_for_scans(self) -> None:
-        """A booking's QR code held under the scanner checks it in, whatever screen is showing."""
+        """A receipt's QR code held under the scanner: a booking checks in, a request shows its status."""
+        from kiosk.domain.requests import QR_PREFIX as REQUEST_PREFIX
         from kiosk.domain.rooms import QR_PREFIX
         from kiosk.ui.widgets.scanner import ScanListener
 
-        self.scanner = ScanListener((QR_PREFIX,), self)
-        self.scanner.scanned.connect(self.check_in_room)
+        self.scanner = ScanListener((QR_PREFIX, REQUEST_PREFIX), self)
+        self.scanner.scanned.connect(self._scanned)
         if self.windowHandle() is not None:
             self.scanner.watch(self.windowHandle())
 
@@ -388,7 +563,7 @@ class KioskWindow(QWidget):
         )
 
     def _room_timeout(self) -> None:
-        if self.flow.step == Step.ROOM_BOOKED:
+        if self.flow.step in (Step.ROOM_BOOKED, Step.REPORT_DONE):
             self.reset()
 
     def move_focus(self, forward: bool) -> None:
@@ -398,7 +573,7 @@ class KioskWindow(QWidget):
         """The keypad's back key: one step back, or finish on the ticket and the warning."""
         if self.overlay is not None and self.overlay.isVisible():
             self._more_time()
-        elif self.flow.step in (Step.TICKET, Step.ROOM_BOOKED):
+        elif self.flow.step in (Step.TICKET, Step.ROOM_BOOKED, Step.REPORT_DONE):
             self.reset()
         elif self.flow.step != Step.WELCOME:
             self.go_back()

@@ -39,6 +39,32 @@ def go_to(qtbot, kiosk, step: Step, language: str) -> None:
         kiosk.choose_room_check_in()
         kiosk.room_check_in.keyboard.type("k")
         return
+    if step == Step.REQUEST_STATUS:
+        kiosk.choose_request_status()
+        return
+    if step in (Step.REPORT, Step.REPORT_FORM, Step.REPORT_REVIEW, Step.REPORT_DONE):
+        from kiosk.services import sync
+        from tests.ui.test_report_kiosk import DEFINITION, FakeOpen311, RemoteService
+
+        central = FakeOpen311(
+            services=[RemoteService("graffiti", "Graffiti", "Paint or tags on public property", metadata=True)],
+            definitions={"graffiti": DEFINITION},
+        )
+        sync.refresh_catalogue(kiosk.ctx, central)
+        kiosk.choose_report()
+        qtbot.waitUntil(lambda: bool(kiosk.report.buttons), timeout=5000)
+        if step == Step.REPORT:
+            return
+        kiosk.choose_report_service("graffiti")
+        kiosk.report_form.boxes[1].choices[0].click()
+        if step == Step.REPORT_FORM:
+            return
+        kiosk.review_report()
+        if step == Step.REPORT_REVIEW:
+            return
+        kiosk.send_report()
+        qtbot.waitUntil(lambda: kiosk.flow.step == Step.REPORT_DONE, timeout=5000)
+        return
     kiosk.choose_service("accommodation")  # the longest service name in most languages
     if step == Step.NAME:
         # Something half typed: in Chinese, the candidate bar is then full of characters to audit too.

@@ -16,6 +16,8 @@ class ServicesScreen(Screen):
     service_chosen = Signal(str)
     rooms_chosen = Signal()
     room_check_in_chosen = Signal()
+    report_chosen = Signal()
+    request_status_chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +43,13 @@ class ServicesScreen(Screen):
         self.room_check_in_button = ChoiceButton("room-check-in", self.holder)
         self.room_check_in_button.setObjectName("roomCheckInChoice")
         self.room_check_in_button.clicked.connect(self.room_check_in_chosen)
+        # Reports and requests for the city's 311 service, and checking on one.
+        self.report_button = ChoiceButton("report", self.holder)
+        self.report_button.setObjectName("reportChoice")
+        self.report_button.clicked.connect(self.report_chosen)
+        self.request_status_button = ChoiceButton("request-status", self.holder)
+        self.request_status_button.setObjectName("requestStatusChoice")
+        self.request_status_button.clicked.connect(self.request_status_chosen)
         self.layout_.addStretch(1)
 
     def set_unavailable(self, unavailable: bool) -> None:
@@ -68,8 +77,8 @@ class ServicesScreen(Screen):
 
     @property
     def all_choices(self) -> list[ChoiceButton]:
-        rooms = [self.rooms_button, self.room_check_in_button] if self.services else []
-        return [*self.buttons, *rooms]
+        extra = [self.report_button, self.request_status_button, self.rooms_button, self.room_check_in_button]
+        return [*self.buttons, *(extra if self.services else [])]
 
     def apply_large_print(self, large: bool) -> None:
         self.large = large
@@ -95,7 +104,19 @@ class ServicesScreen(Screen):
         self.room_check_in_button.set_content(
             _("I have a room booking"), _("Check in with the code on your booking")
         )
-        for choice in (self.rooms_button, self.room_check_in_button):
+        self.report_button.set_content(
+            _("Report a problem or make a request"),
+            _("Graffiti, a damaged sidewalk, noise, an accessibility or language request… sent to 311"),
+        )
+        self.request_status_button.set_content(
+            _("Check on a request"), _("With the reference on your receipt")
+        )
+        for choice in (
+            self.report_button,
+            self.request_status_button,
+            self.rooms_button,
+            self.room_check_in_button,
+        ):
             choice.setVisible(bool(self.services))
 
     def first_focus(self) -> QWidget | None:

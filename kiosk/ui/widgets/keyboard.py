@@ -79,6 +79,7 @@ class OnScreenKeyboard(QWidget):
         self.page = 0
         self.shift = True  # names start with a capital
         self.codes = False
+        self.digits = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(6)
@@ -102,6 +103,20 @@ class OnScreenKeyboard(QWidget):
         self.target.textChanged.connect(self._show_preview)
         self.build()
 
+    def set_target(self, target: QLineEdit) -> None:
+        """Type into another field (forms with several): what was being composed is dropped."""
+        if target is self.target:
+            return
+        self.target.textChanged.disconnect(self._auto_shift)
+        self.target.textChanged.disconnect(self._show_preview)
+        self.target = target
+        target.textChanged.connect(self._auto_shift)
+        target.textChanged.connect(self._show_preview)
+        self.composition, self.page = "", 0
+        self.shift = not target.text() and target.property("capitals") != "none"
+        self._show_case()
+        self._show_candidates()
+
     def set_preview_visible(self, visible: bool) -> None:
         self.preview.setVisible(visible)
         if self.candidate_bar is not None:
@@ -115,6 +130,11 @@ class OnScreenKeyboard(QWidget):
         text = self.target.text() + composed
         self.preview.setText(text or self.target.placeholderText())
         self.preview.setAccessibleName(text)
+
+    def with_digits(self) -> None:
+        """A row of digits above the letters (forms: house numbers, amounts, phone numbers)."""
+        self.digits = True
+        self.build()
 
     def layout_for_codes(self) -> None:
         """For codes rather than names: digits and capitals in every language, nothing composed."""
@@ -159,6 +179,14 @@ class OnScreenKeyboard(QWidget):
             self._build_candidate_bar()
             self.grid.addWidget(self.candidate_bar, 0, 0, 1, width)
             first = 1
+        if self.digits and not self.codes:
+            for column, digit in enumerate("1234567890"[:width]):
+                key = self._key(digit)
+                # Straight into the field, also while composing Chinese: a digit is never a reading.
+                key.clicked.connect(lambda _c=False, ch=digit: self.target.insert(ch))
+                self.letter_keys[digit] = key
+                self.grid.addWidget(key, first, column)
+            first += 1
         for row_index, row in enumerate(rows, start=first):
             offset = (width - len(row)) // 2
             for column, letter in enumerate(row):
@@ -339,8 +367,20 @@ class OnScreenKeyboard(QWidget):
         self._show_candidates()
 
     def _auto_shift(self, text: str) -> None:
-        if (not text or text.endswith((" ", "-"))) and not self.shift:
+        # A field says how it starts words with its "capitals" property: names capitalise every word
+        # (the default), descriptions only sentences, addresses and emails nothing.
+        mode = self.target.property("capitals") or "words"
+        if mode == "none":
+            wanted = False
+        elif mode == "sentences":
+            wanted = not text.strip() or text.rstrip().endswith((".", "!", "?")) and text.endswith(" ")
+        else:
+            wanted = not text or text.endswith((" ", "-"))
+        if wanted and not self.shift:
             self.shift = True
+            self._show_case()
+        elif not wanted and self.shift and mode == "none":
+            self.shift = False
             self._show_case()
 
     def _show_case(self) -> None:
