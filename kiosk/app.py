@@ -421,11 +421,25 @@ def run_staff(settings: Settings) -> int:
 
 
 def run_demo(settings: Settings) -> int:
-    """Kiosk and reception console side by side on one SQLite file with a morning's queue."""
+    """Kiosk and reception console side by side on one SQLite file with a morning's queue.
+
+    Without a central service configured, the demo runs the development Open311 server in this process
+    (its own SQLite file in the data directory), so reports made at the kiosk are delivered and shown.
+    """
+    from dataclasses import replace
+
     from kiosk.services.demo import seed_demo_queue
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
+    if not settings.open311_base_url:
+        from kiosk.open311.dev_server import DevServer
+
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+        server = DevServer(settings.data_path / "demo-open311.sqlite3").start()
+        app.aboutToQuit.connect(server.stop)
+        settings = replace(settings, open311_base_url=server.url, open311_api_key=server.api_key)
+        print(f"kiosk demo: a development 311 service at {server.url}")
     kiosk = _kiosk_window(settings)
     console = _console(settings)
     wire_printing(kiosk, settings)
@@ -440,6 +454,7 @@ def run_demo(settings: Settings) -> int:
 
     def seeded(backend: Backend) -> None:
         runner.submit(lambda: seed_demo_queue(backend.ctx), lambda _n: console.refresh())
+        _with_sync(app, kiosk, runner, settings, backend)
 
     _connect_when_ready(settings, [kiosk, console], runner, on_ready=seeded)
     return _exec(app)

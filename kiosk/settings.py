@@ -77,6 +77,26 @@ SETTINGS: tuple[Option, ...] = (
     ),
     Option("printer_paper", "80mm", "The printer's paper: 80mm (thermal roll) or letter."),
     Option(
+        "open311_base_url",
+        "",
+        "The central 311 service's Open311 GeoReport v2 endpoint, e.g. https://311.example.gov/open311/v2. "
+        "Empty: requests are kept in the outbox until it is set.",
+    ),
+    Option(
+        "open311_api_key",
+        "",
+        "The api key for creating requests, or keyring:SERVICE/USER to read it from the operating "
+        "system's keyring.",
+    ),
+    Option("open311_jurisdiction_id", "", "Sent on every call when the server serves several jurisdictions."),
+    Option("sync_interval_seconds", 30, "How often the outbox is sent when nothing wakes it sooner."),
+    Option(
+        "building_address",
+        "1120 SW 5th Ave, Portland, OR 97204",
+        "Where the kiosk is: the location of a request made 'here at the building'.",
+    ),
+    Option("station_name", "", "This station's name, sent as the request's device_id. Empty: the host name."),
+    Option(
         "rooms_open", "08:00", "Discussion rooms can be booked from this time (24-hour HH:MM, local time)."
     ),
     Option("rooms_close", "17:00", "Discussion rooms can be booked until this time (HH:MM)."),

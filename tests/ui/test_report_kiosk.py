@@ -177,7 +177,7 @@ def test_an_unknown_reference_says_so(qtbot, make_kiosk, central):
     touch(qtbot, kiosk.welcome.language_buttons["en"])
     touch(qtbot, kiosk.services.request_status_button)
     screen = kiosk.request_status
-    for char in "AAAAAAAA":
+    for _ in range(8):
         touch(qtbot, screen.keyboard.letter_keys["a"])
     touch(qtbot, screen.check_button)
     qtbot.waitUntil(screen.error.isVisible, timeout=5000)
