@@ -47,7 +47,9 @@ def go_to(qtbot, kiosk, step: Step, language: str) -> None:
         from tests.ui.test_report_kiosk import DEFINITION, FakeOpen311, RemoteService
 
         central = FakeOpen311(
-            services=[RemoteService("graffiti", "Graffiti", "Paint or tags on public property", metadata=True)],
+            services=[
+                RemoteService("graffiti", "Graffiti", "Paint or tags on public property", metadata=True)
+            ],
             definitions={"graffiti": DEFINITION},
         )
         sync.refresh_catalogue(kiosk.ctx, central)

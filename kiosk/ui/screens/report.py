@@ -226,7 +226,11 @@ class ReportFormScreen(Screen):
         self.email = QLineEdit(self)
         self.email.setObjectName("contactEmailField")
         self.email.setMaxLength(200)
-        for field, capitals in ((self.description, "sentences"), (self.address, "none"), (self.email, "none")):
+        for field, capitals in (
+            (self.description, "sentences"),
+            (self.address, "none"),
+            (self.email, "none"),
+        ):
             field.setProperty("capitals", capitals)
         self.error = label("error", self, "reportFormError")
         self.review_button = button("primary", "reviewButton", self)
