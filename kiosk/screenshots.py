@@ -24,7 +24,13 @@ SCREENS: dict[str, str] = {
     "rooms": "Visitor kiosk: book a discussion room (free times today)",
     "room-booked": "Visitor kiosk: a room booked, with its code",
     "room-check-in": "Visitor kiosk: check in for a room with its code",
+    "report": "Visitor kiosk: report a problem or make a request (the 311 catalogue)",
+    "report-form": "Visitor kiosk: a request's form, built from its Open311 definition",
+    "report-review": "Visitor kiosk: review a request before sending",
+    "report-done": "Visitor kiosk: a request saved, with its reference",
+    "request-status": "Visitor kiosk: check on a request by its reference",
     "console": "Reception console with a queue and a called ticket",
+    "console-requests": "Reception console: the requests tab (the outbox)",
     "console-rooms": "Reception console: the discussion rooms tab",
 }
 KIOSK_SIZE = (1920, 1080)
@@ -84,9 +90,10 @@ def render(
         backend = build_backend(settings, clock=_MorningClock(settings.zone))
         seed_demo_queue(backend.ctx)
         _seed_rooms(backend.ctx)
+        _seed_requests(backend.ctx, Path(tmp))
         try:
             widget = (
-                _console(backend, settings, language, rooms_tab=screen == "console-rooms")
+                _console(backend, settings, language, tab=screen.removeprefix("console").strip("-"))
                 if screen.startswith("console")
                 else _kiosk(backend, settings, screen, language, large_print, high_contrast)
             )
@@ -125,6 +132,32 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     if screen == "welcome":
         return window
     window.choose_language(language)
+    if screen.startswith("report"):
+        window.choose_report()
+        _wait(lambda: bool(window.report.buttons))
+        if screen == "report":
+            return window
+        code = next(o.service.code for o in window.report.offered if len(o.definition.attributes) >= 3)
+        window.choose_report_service(code)
+        for box in window.report_form.boxes:
+            if box.choices:
+                box.choices[0].click()
+        if screen == "report-form":
+            return window
+        window.review_report()
+        if screen == "report-review":
+            return window
+        window.send_report()
+        _wait(lambda: window.report_done.request is not None)
+        return window
+    if screen == "request-status":
+        window.choose_request_status()
+        from kiosk.services import requests
+
+        filed = requests.outbox(window.ctx)[0]
+        window.check_request(filed.reference)
+        _wait(lambda: window.request_status.card.isVisible())
+        return window
     if screen in ("rooms", "room-booked"):
         window.choose_rooms()
         _wait(lambda: bool(window.rooms.slot_buttons))
@@ -169,7 +202,7 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     return window
 
 
-def _console(backend, settings, language: str, rooms_tab: bool = False):
+def _console(backend, settings, language: str, tab: str = ""):
     from kiosk.ui.stations.reception import ReceptionConsole
 
     console = ReceptionConsole(counters=settings.counters, language=language)
@@ -178,10 +211,36 @@ def _console(backend, settings, language: str, rooms_tab: bool = False):
     console.counter_box.setCurrentIndex(1)
     console.attach(backend.ctx)
     _wait(lambda: console.snapshot is not None)
-    if rooms_tab:
+    if tab == "rooms":
         console.tabs.setCurrentWidget(console.rooms_panel)
         _wait(lambda: console.rooms_panel.bookings_table.rowCount() > 0)
+    if tab == "requests":
+        console.tabs.setCurrentWidget(console.outbox_panel)
+        _wait(lambda: console.outbox_panel.table.rowCount() > 0)
     return console
+
+
+def _seed_requests(ctx, folder: Path) -> None:
+    """The development 311 service's catalogue, two requests sent, one refused, one waiting."""
+    from kiosk.open311.client import HttpOpen311Client
+    from kiosk.open311.dev_server import DevServer
+    from kiosk.services import requests, sync
+
+    with DevServer(folder / "open311.sqlite3") as server:
+        client = HttpOpen311Client(server.url, server.api_key, timeout=5)
+        sync.refresh_catalogue(ctx, client)
+        offered = {o.service.code: o for o in requests.offered(ctx)}
+        simple = next(
+            code for code, o in offered.items() if not any(a.required for a in o.definition.attributes)
+        )
+        for words in ("Broken street light at the corner", "Overflowing public trash can"):
+            requests.submit(ctx, requests.Draft(simple, {}, description=words), "en", "1120 SW 5th Ave")
+        sync.sync_once(ctx, client)
+        server.faults.script("create", ["400"])
+        requests.submit(ctx, requests.Draft(simple, {}, address="Nowhere 1"), "es", "")
+        sync.sync_once(ctx, client)
+        client.close()
+    requests.submit(ctx, requests.Draft(simple, {}, description="Tags on the wall"), "vi", "1120 SW 5th Ave")
 
 
 class _MorningClock:
