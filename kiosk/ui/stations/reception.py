@@ -32,6 +32,7 @@ from kiosk.i18n.formatting import format_elapsed, format_time, format_wait
 from kiosk.services import checkin, queue
 from kiosk.services.context import ServiceContext
 from kiosk.services.queue import QueueSnapshot
+from kiosk.ui.stations.outbox_panel import OutboxPanel
 from kiosk.ui.stations.rooms_panel import RoomsPanel
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.widgets.buttons import button, set_text
@@ -93,10 +94,18 @@ class ReceptionConsole(QMainWindow):
         self.language_box.currentIndexChanged.connect(self._language_changed)
         self.connection = QLabel(root)
         self.connection.setObjectName("connectionState")
+        # The central 311 service has a line of its own beside the database's: each has its own state and
+        # colour (the queue works with 311 down, and not with the database down). The requests panel
+        # derives it from the sync status the workers record (see outbox_panel.central_state): online,
+        # offline with the last contact, delivery paused, no delivery round lately, or not reached yet.
+        self.central = QLabel(root)
+        self.central.setObjectName("centralState")
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.connection)
+        top.addSpacing(16)
+        top.addWidget(self.central)
         top.addSpacing(24)
         top.addWidget(self.counter_label)
         top.addWidget(self.counter_box)
@@ -127,6 +136,11 @@ class ReceptionConsole(QMainWindow):
         self.tabs.setObjectName("consoleTabs")
         self.tabs.addTab(queue_page, "")
         self.tabs.addTab(self.rooms_panel, "")
+        self.requests_panel = OutboxPanel(
+            language=language, poll_interval_ms=poll_interval_ms, runner=self.runner, on_message=self._say
+        )
+        self.requests_panel.central_changed.connect(self._set_central)
+        self.tabs.addTab(self.requests_panel, "")
 
         # This counter.
         self.counter_group = QGroupBox(root)
@@ -219,6 +233,7 @@ class ReceptionConsole(QMainWindow):
         self.poll_timer.stop()
         self.clock_timer.stop()
         self.rooms_panel.stop()
+        self.requests_panel.stop()
         super().closeEvent(event)
 
     # -- data ---------------------------------------------------------------------------------
@@ -228,6 +243,7 @@ class ReceptionConsole(QMainWindow):
         self.clock_timer.start()
         self.refresh()
         self.rooms_panel.attach(ctx)
+        self.requests_panel.attach(ctx)
 
     @property
     def counter(self) -> str:
@@ -368,6 +384,12 @@ class ReceptionConsole(QMainWindow):
         self.connection.style().unpolish(self.connection)
         self.connection.style().polish(self.connection)
 
+    def _set_central(self, text: str, role: str) -> None:
+        self.central.setText(text)
+        self.central.setProperty("role", role)
+        self.central.style().unpolish(self.central)
+        self.central.style().polish(self.central)
+
     def _language_changed(self, _index: int) -> None:
         self.language = self.language_box.currentData()
         online, self.online = self.online, None
@@ -375,6 +397,7 @@ class ReceptionConsole(QMainWindow):
         if online is not None:
             self._set_online(online)
         self.rooms_panel.set_language(self.language)
+        self.requests_panel.set_language(self.language)
         self._render()
 
     def _service_name(self, code: str) -> str:
@@ -418,6 +441,7 @@ class ReceptionConsole(QMainWindow):
             self.others_title.setText(_("At other counters"))
             self.tabs.setTabText(0, _("Queue"))
             self.tabs.setTabText(1, _("Rooms"))
+            self.tabs.setTabText(2, _("Requests"))
 
     def _render(self) -> None:
         with use_language(self.language):
