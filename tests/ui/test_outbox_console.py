@@ -39,8 +39,8 @@ def click(qtbot, widget) -> None:
 
 
 def panel_of(console):
-    console.tabs.setCurrentWidget(console.requests_panel)
-    return console.requests_panel
+    console.tabs.setCurrentWidget(console.outbox_panel)
+    return console.outbox_panel
 
 
 def row_of(panel, reference: str) -> dict[str, str] | None:

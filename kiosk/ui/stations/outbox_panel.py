@@ -512,6 +512,9 @@ class OutboxPanel(QWidget):
         self.resend_button.setEnabled(ready and open_)
         self.cancel_button.setEnabled(ready and open_ and not request.in_flight)
         # Not for one in flight: it may be at the city already, as it was, whatever is changed here.
+        fixable = open_ and not request.in_flight
+        for field in (self.address_field, self.description_field):
+            field.setEnabled(fixable)
         self.save_button.setEnabled(
             ready
             and open_

@@ -136,11 +136,11 @@ class ReceptionConsole(QMainWindow):
         self.tabs.setObjectName("consoleTabs")
         self.tabs.addTab(queue_page, "")
         self.tabs.addTab(self.rooms_panel, "")
-        self.requests_panel = OutboxPanel(
+        self.outbox_panel = OutboxPanel(
             language=language, poll_interval_ms=poll_interval_ms, runner=self.runner, on_message=self._say
         )
-        self.requests_panel.central_changed.connect(self._set_central)
-        self.tabs.addTab(self.requests_panel, "")
+        self.outbox_panel.central_changed.connect(self._set_central)
+        self.tabs.addTab(self.outbox_panel, "")
 
         # This counter.
         self.counter_group = QGroupBox(root)
@@ -233,7 +233,7 @@ class ReceptionConsole(QMainWindow):
         self.poll_timer.stop()
         self.clock_timer.stop()
         self.rooms_panel.stop()
-        self.requests_panel.stop()
+        self.outbox_panel.stop()
         super().closeEvent(event)
 
     # -- data ---------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ class ReceptionConsole(QMainWindow):
         self.clock_timer.start()
         self.refresh()
         self.rooms_panel.attach(ctx)
-        self.requests_panel.attach(ctx)
+        self.outbox_panel.attach(ctx)
 
     @property
     def counter(self) -> str:
@@ -397,7 +397,7 @@ class ReceptionConsole(QMainWindow):
         if online is not None:
             self._set_online(online)
         self.rooms_panel.set_language(self.language)
-        self.requests_panel.set_language(self.language)
+        self.outbox_panel.set_language(self.language)
         self._render()
 
     def _service_name(self, code: str) -> str:
