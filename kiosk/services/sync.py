@@ -87,18 +87,20 @@ def sync_once(
         if claimed is None:
             break
         request, uncertain = claimed
+        looking = uncertain  # until the search answers, an earlier attempt may be on the server
         try:
             found = _find_earlier_attempt(client, request, ctx) if uncertain else None
+            looking = False
             created = (
                 Created(service_request_id=found) if found else client.create(_to_send(request, device_id))
             )
         except Forbidden as exc:
-            _settle(ctx, request, in_flight=False, error=_describe(exc), next_attempt=ctx.now())
+            _settle(ctx, request, in_flight=looking, error=_describe(exc), next_attempt=ctx.now())
             _pause(ctx, exc)
             report.paused, report.error = True, _describe(exc)
             break
         except Rejected as exc:
-            _settle(ctx, request, in_flight=False, error=_describe(exc), state=RequestState.NEEDS_PERSON)
+            _settle(ctx, request, in_flight=looking, error=_describe(exc), state=RequestState.NEEDS_PERSON)
             report.refused += 1
             report.contacted = True
             continue
