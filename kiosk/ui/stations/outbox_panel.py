@@ -297,11 +297,13 @@ class OutboxPanel(QWidget):
 
         def done(result) -> None:
             self._busy = False
+            self._update_buttons()  # at once: the refresh that follows takes a moment
             self.on_message(message(result), True)
             self.refresh()
 
         def failed(exc: Exception) -> None:
             self._busy = False
+            self._update_buttons()
             with use_language(self.language):
                 self.on_message(user_message(exc), False)
             self.refresh()
