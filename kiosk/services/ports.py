@@ -132,6 +132,14 @@ class RequestRepository(Protocol):
         """Locked for this transaction where the database can."""
         ...
 
+    def save_many(self, requests: list[ServiceRequest]) -> None:
+        """Write back several at once (a batch claimed or settled)."""
+        ...
+
+    def get_many(self, request_ids: list[int]) -> dict[int, ServiceRequest]:
+        """Several at once (a batch being settled), locked like ``get``."""
+        ...
+
     def by_reference(self, reference: str) -> ServiceRequest | None: ...
 
     def claim_due(self, now: datetime, limit: int) -> list[ServiceRequest]:

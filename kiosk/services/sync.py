@@ -14,7 +14,7 @@ import logging
 import random
 import threading
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.domain.requests import (
     RequestState,
@@ -68,6 +68,23 @@ def resume(ctx: ServiceContext) -> None:
         uow.commit()
 
 
+BATCH = 100  # requests claimed (and settled) per transaction: two durable commits per request were most of the time
+CALL_BUDGET = timedelta(seconds=30)  # the longest one request can take (search and create, with timeouts)
+
+
+@dataclass
+class _Outcome:
+    """What became of one claimed request, written back with the rest of its batch."""
+
+    request: ServiceRequest
+    kind: str  # sent | settle | release (claimed but never tried: the round stopped first)
+    created: Created | None = None
+    in_flight: bool = False
+    error: str = ""
+    next_attempt: datetime | None = None
+    state: RequestState = RequestState.QUEUED
+
+
 def sync_once(
     ctx: ServiceContext,
     client: Open311Client,
@@ -75,59 +92,84 @@ def sync_once(
     limit: int = 500,
     rng: random.Random | None = None,
 ) -> SyncReport:
-    """Send what is due (stopping at the first sign the server is unwell), then resolve batch tokens."""
+    """Send what is due (stopping at the first sign the server is unwell), then resolve batch tokens.
+
+    Requests are claimed a batch at a time (all marked in flight, committed before the first is sent)
+    and settled together after the batch: a crash in between leaves them in flight, and each is then
+    looked for on the server before it is sent again, so batching changes the cost, not the guarantee.
+    """
     report = SyncReport()
     now = ctx.now()
     with ctx.uow() as uow:
         if uow.requests.sync_status().paused(now):
             report.paused = True
             return report
-    for _ in range(limit):
-        claimed = _claim(ctx)
-        if claimed is None:
+    handled, stop = 0, False
+    while handled < limit and not stop:
+        claimed = _claim(ctx, min(BATCH, limit - handled))
+        if not claimed:
             break
-        request, uncertain = claimed
-        looking = uncertain  # until the search answers, an earlier attempt may be on the server
-        try:
-            found = _find_earlier_attempt(client, request, ctx) if uncertain else None
-            looking = False
-            created = (
-                Created(service_request_id=found) if found else client.create(_to_send(request, device_id))
-            )
-        except Forbidden as exc:
-            _settle(ctx, request, in_flight=looking, error=_describe(exc), next_attempt=ctx.now())
-            _pause(ctx, exc)
-            report.paused, report.error = True, _describe(exc)
-            break
-        except Rejected as exc:
-            _settle(ctx, request, in_flight=looking, error=_describe(exc), state=RequestState.NEEDS_PERSON)
-            report.refused += 1
-            report.contacted = True
-            continue
-        except Transient as exc:
-            # A refused connection or a 429 reached nobody; anything else may have been stored.
-            maybe_stored = isinstance(exc, Uncertain) or (exc.status is not None and exc.status >= 500)
-            delay = backoff(request.attempts, exc.retry_after, rng)
-            _settle(
-                ctx,
-                request,
-                in_flight=uncertain or maybe_stored,
-                error=_describe(exc),
-                next_attempt=ctx.now() + delay,
-            )
-            report.retried += 1
-            report.error = _describe(exc)
-            break  # the server is unwell: the rest waits for the next round rather than hammering it
-        report.contacted = True
-        _mark_sent(ctx, request, created)
-        if found:
-            report.reconciled += 1
-        else:
-            report.sent += 1
+        outcomes: list[_Outcome] = []
+        forbidden: Forbidden | None = None
+        for position, (request, uncertain) in enumerate(claimed):
+            if ctx.now() + CALL_BUDGET > request.lease_until:
+                # A slow server: the lease would run out mid-call and another worker could send it too.
+                outcomes += [_Outcome(r, "release", in_flight=u) for r, u in claimed[position:]]
+                break
+            outcome, stop, forbidden = _deliver(ctx, client, request, uncertain, device_id, rng, report)
+            outcomes.append(outcome)
+            if stop:
+                outcomes += [_Outcome(r, "release", in_flight=u) for r, u in claimed[position + 1 :]]
+                break
+        _apply(ctx, outcomes)
+        if forbidden is not None:
+            _pause(ctx, forbidden)
+        handled += len(claimed)
     if not report.paused and not report.error:
         report.tokens_resolved = _resolve_tokens(ctx, client)
     _record(ctx, report)
     return report
+
+
+def _deliver(
+    ctx, client, request, uncertain, device_id, rng, report
+) -> tuple[_Outcome, bool, Forbidden | None]:
+    """Send one claimed request; returns its outcome, whether the round must stop, and a 403 if any."""
+    looking = uncertain  # until the search answers, an earlier attempt may be on the server
+    try:
+        found = _find_earlier_attempt(client, request, ctx) if uncertain else None
+        looking = False
+        created = Created(service_request_id=found) if found else client.create(_to_send(request, device_id))
+    except Forbidden as exc:
+        report.paused, report.error = True, _describe(exc)
+        outcome = _Outcome(request, "settle", in_flight=looking, error=_describe(exc), next_attempt=ctx.now())
+        return outcome, True, exc
+    except Rejected as exc:
+        report.refused += 1
+        report.contacted = True
+        outcome = _Outcome(
+            request, "settle", in_flight=looking, error=_describe(exc), state=RequestState.NEEDS_PERSON
+        )
+        return outcome, False, None
+    except Transient as exc:
+        # A refused connection or a 429 reached nobody; anything else may have been stored.
+        maybe_stored = isinstance(exc, Uncertain) or (exc.status is not None and exc.status >= 500)
+        report.retried += 1
+        report.error = _describe(exc)
+        outcome = _Outcome(
+            request,
+            "settle",
+            in_flight=uncertain or maybe_stored,
+            error=_describe(exc),
+            next_attempt=ctx.now() + backoff(request.attempts, exc.retry_after, rng),
+        )
+        return outcome, True, None  # the server is unwell: the rest waits rather than hammering it
+    report.contacted = True
+    if found:
+        report.reconciled += 1
+    else:
+        report.sent += 1
+    return _Outcome(request, "sent", created=created), False, None
 
 
 def refresh_catalogue(ctx: ServiceContext, client: Open311Client) -> int:
@@ -158,70 +200,64 @@ def refresh_catalogue(ctx: ServiceContext, client: Open311Client) -> int:
 
 
 # -- the steps, each its own transaction ----------------------------------------------------------------
-def _claim(ctx: ServiceContext) -> tuple[ServiceRequest, bool] | None:
+def _claim(ctx: ServiceContext, limit: int) -> list[tuple[ServiceRequest, bool]]:
+    """Due requests, each leased, counted and marked in flight; committed before anything is sent."""
     now = ctx.now()
     with ctx.uow(write=True) as uow:
-        due = uow.requests.claim_due(now, 1)
-        if not due:
-            return None
-        request = due[0]
-        uncertain = request.in_flight
-        claimed = replace(request, lease_until=now + LEASE, attempts=request.attempts + 1, in_flight=True)
-        uow.requests.save(claimed)
+        claimed = [
+            (replace(r, lease_until=now + LEASE, attempts=r.attempts + 1, in_flight=True), r.in_flight)
+            for r in uow.requests.claim_due(now, limit)
+        ]
+        uow.requests.save_many([leased for leased, _was_in_flight in claimed])
         uow.commit()
-    return claimed, uncertain
+    return claimed
 
 
-def _settle(
-    ctx: ServiceContext,
-    request: ServiceRequest,
-    *,
-    in_flight: bool,
-    error: str,
-    next_attempt=None,
-    state: RequestState = RequestState.QUEUED,
-) -> None:
+def _apply(ctx: ServiceContext, outcomes: list[_Outcome]) -> None:
+    """Write back a batch's outcomes in one transaction."""
     now = ctx.now()
     with ctx.uow(write=True) as uow:
-        current = uow.requests.get(request.id)
-        if current is None or current.state != RequestState.QUEUED:
-            return
-        uow.requests.save(
-            replace(
-                current,
-                state=state,
-                in_flight=in_flight,
-                lease_until=None,
-                last_error=error,
-                next_attempt_at=next_attempt,
-                updated_at=now,
-            )
-        )
-        uow.request_changes.bump()
-        uow.commit()
-
-
-def _mark_sent(ctx: ServiceContext, request: ServiceRequest, created: Created) -> None:
-    now = ctx.now()
-    with ctx.uow(write=True) as uow:
-        current = uow.requests.get(request.id)
-        if current is None:
-            return
-        uow.requests.save(
-            replace(
-                current,
-                state=RequestState.SENT,
-                remote_id=created.service_request_id,
-                token=created.token,
-                service_notice=created.service_notice or "",
-                in_flight=False,
-                lease_until=None,
-                next_attempt_at=None,
-                last_error="",
-                sent_at=now,
-                updated_at=now,
-            )
-        )
+        rows = uow.requests.get_many([outcome.request.id for outcome in outcomes])
+        changes = []
+        for outcome in outcomes:
+            current = rows.get(outcome.request.id)
+            if current is None or current.state != RequestState.QUEUED:
+                continue
+            if outcome.kind == "sent":
+                created = outcome.created
+                changed = replace(
+                    current,
+                    state=RequestState.SENT,
+                    remote_id=created.service_request_id,
+                    token=created.token,
+                    service_notice=created.service_notice or "",
+                    in_flight=False,
+                    lease_until=None,
+                    next_attempt_at=None,
+                    last_error="",
+                    sent_at=now,
+                    updated_at=now,
+                )
+            elif outcome.kind == "release":
+                # Never tried this round: as it was before the claim.
+                changed = replace(
+                    current,
+                    attempts=max(0, current.attempts - 1),
+                    in_flight=outcome.in_flight,
+                    lease_until=None,
+                )
+            else:
+                changed = replace(
+                    current,
+                    state=outcome.state,
+                    in_flight=outcome.in_flight,
+                    lease_until=None,
+                    last_error=outcome.error,
+                    next_attempt_at=outcome.next_attempt,
+                    updated_at=now,
+                )
+            changes.append(changed)
+        uow.requests.save_many(changes)
         uow.request_changes.bump()
         uow.commit()
 

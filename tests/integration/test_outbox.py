@@ -208,3 +208,25 @@ def test_workers_on_several_kiosks_never_send_one_request_twice(backend, central
     descriptions = [r.description for _id, r in central.stored]
     assert len(descriptions) == 30 == len(set(descriptions))
     assert sync.status(backend.ctx)[1] == {RequestState.SENT: 30}
+
+
+def test_a_slow_server_never_outlasts_a_claim_so_no_other_worker_could_send_the_same_request(
+    ctx, central, clock
+):
+    filed = [file(ctx) for _ in range(5)]
+    create = central.create
+    leases_at_send = []
+
+    def slow_create(request):
+        reference = request.description.rsplit(" ", 1)[-1]
+        leases_at_send.append(requests.lookup(ctx, reference).lease_until - clock.now())
+        clock.advance(minutes=1)  # a minute per answer: the 2-minute lease holds two calls at most
+        return create(request)
+
+    central.create = slow_create
+    report = sync.sync_once(ctx, central)
+    assert report.sent == 5 and len(central.stored) == 5
+    # Every call started with at least the 30 s a call may take left on its lease: another worker could
+    # not have claimed the request meanwhile. The batch was claimed again (a fresh lease) as it ran out.
+    assert min(leases_at_send) >= timedelta(seconds=30)
+    assert all(requests.lookup(ctx, f.reference).state == RequestState.SENT for f in filed)
