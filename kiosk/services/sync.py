@@ -324,6 +324,8 @@ def _record(ctx: ServiceContext, report: SyncReport) -> None:
                 last_error=report.error,
             )
         )
+        if report.error != current.last_error or (report.contacted and not current.last_success_at):
+            uow.request_changes.bump()  # online became offline or back: staff screens follow at once
         uow.commit()
 
 
@@ -333,6 +335,8 @@ def _record_success(ctx: ServiceContext) -> None:
     with ctx.uow(write=True) as uow:
         current = uow.requests.sync_status()
         uow.requests.save_sync_status(replace(current, last_success_at=now, last_error=""))
+        if current.last_error:
+            uow.request_changes.bump()
         uow.commit()
 
 
@@ -393,13 +397,14 @@ class SyncWorker:
     def _run(self) -> None:
         since_catalogue = self.catalogue_every  # fetch it on the first round
         while not self._stop.is_set():
-            try:
-                if since_catalogue >= self.catalogue_every:
+            if since_catalogue >= self.catalogue_every:
+                try:
                     refresh_catalogue(self.ctx, self.client)
                     since_catalogue = 0.0
+                except Exception as exc:  # noqa: BLE001 - the kept catalogue serves; the outbox still goes
+                    log.info("Catalogue not refreshed: %s", exc)
+            try:
                 self.last_report = sync_once(self.ctx, self.client, self.device_id)
-            except Transient as exc:
-                log.info("Central service unreachable: %s", exc)
             except Exception:  # noqa: BLE001 - the worker must outlive any one failure; staff read the log
                 log.exception("Sync round failed")
             self._wake.wait(self.interval)
