@@ -64,7 +64,9 @@ def test_a_report_filed_offline_is_sent_when_the_service_comes_back(
         reference = kiosk.report_done.reference.text()
 
         # Offline: the worker tries, the request waits, the console says so.
-        qtbot.waitUntil(lambda: worker.last_report is not None and bool(worker.last_report.error), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: worker.last_report is not None and bool(worker.last_report.error), timeout=10_000
+        )
         qtbot.waitUntil(lambda: console.central.text().startswith("311: offline"), timeout=10_000)
         filed = requests.lookup(backend.ctx, reference)
         assert filed.state == RequestState.QUEUED and filed.attempts >= 1
