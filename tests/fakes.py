@@ -228,7 +228,7 @@ class FakeOpen311:
         return [
             RemoteRequest(remote_id, status="open", service_code=r.service_code, description=r.description)
             for remote_id, r in self.stored
-            if service_code in (None, r.service_code)
+            if service_code in (None, r.service_code) and (ids is None or remote_id in ids)
         ]
 
     def request(self, service_request_id):

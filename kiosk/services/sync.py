@@ -52,6 +52,7 @@ class SyncReport:
     paused: bool = False
     error: str = ""
     contacted: bool = False  # the server answered at least once this round
+    statuses_updated: int = 0  # sent requests whose status at the city changed
 
 
 def status(ctx: ServiceContext) -> tuple[SyncStatus, dict[RequestState, int]]:
@@ -127,6 +128,7 @@ def sync_once(
         handled += len(claimed)
     if not report.paused and not report.error:
         report.tokens_resolved = _resolve_tokens(ctx, client)
+        report.statuses_updated = _refresh_statuses(ctx, client)
     _record(ctx, report)
     return report
 
@@ -298,6 +300,52 @@ def _resolve_tokens(ctx: ServiceContext, client: Open311Client) -> int:
     if report_contacted:
         _record_success(ctx)
     return resolved
+
+
+STATUS_BATCH = 50  # ids per requests.json call
+STATUS_EVERY = timedelta(minutes=10)
+
+
+def _refresh_statuses(ctx: ServiceContext, client: Open311Client) -> int:
+    """What the city says of requests already sent (open, closed, notes), for "Check on a request".
+
+    Each request is asked about at most every STATUS_EVERY, newest first; closed ones are not asked again.
+    """
+    now = ctx.now()
+    with ctx.uow() as uow:
+        candidates = [
+            r
+            for r in uow.requests.in_state([RequestState.SENT], limit=STATUS_BATCH * 4)
+            if r.remote_id
+            and r.remote_status != "closed"
+            and (r.updated_at is None or now - r.updated_at >= STATUS_EVERY or not r.remote_status)
+        ][:STATUS_BATCH]
+    if not candidates:
+        return 0
+    try:
+        remote = {r.service_request_id: r for r in client.find(ids=[c.remote_id for c in candidates])}
+    except (Transient, Rejected) as exc:
+        log.info("Statuses not refreshed: %s", exc)
+        return 0
+    changed = []
+    for request in candidates:
+        answer = remote.get(request.remote_id)
+        status = (answer.status or "").strip().lower() if answer else request.remote_status
+        notes = answer.status_notes if answer else request.remote_status_notes
+        changed.append(
+            replace(request, remote_status=status, remote_status_notes=notes or "", updated_at=now)
+        )
+    updated = sum(
+        1
+        for old, new in zip(candidates, changed, strict=True)
+        if (old.remote_status, old.remote_status_notes) != (new.remote_status, new.remote_status_notes)
+    )
+    with ctx.uow(write=True) as uow:
+        uow.requests.save_many(changed)
+        if updated:
+            uow.request_changes.bump()
+        uow.commit()
+    return updated
 
 
 def _pause(ctx: ServiceContext, exc: Forbidden) -> None:

@@ -230,3 +230,31 @@ def test_a_slow_server_never_outlasts_a_claim_so_no_other_worker_could_send_the_
     # not have claimed the request meanwhile. The batch was claimed again (a fresh lease) as it ran out.
     assert min(leases_at_send) >= timedelta(seconds=30)
     assert all(requests.lookup(ctx, f.reference).state == RequestState.SENT for f in filed)
+
+
+def test_what_the_city_says_of_a_sent_request_is_fetched_for_the_visitor(ctx, central, clock):
+    from kiosk.services.ports import RemoteRequest
+
+    filed = file(ctx)
+    sync.sync_once(ctx, central)
+    assert requests.lookup(ctx, filed.reference).remote_status == "open"
+    original_find = central.find
+
+    def find_closed(**filters):
+        return [
+            RemoteRequest(r.service_request_id, status="closed", status_notes="Removed by the graffiti crew")
+            for r in original_find(**filters)
+        ]
+
+    central.find = find_closed
+    sync.sync_once(ctx, central)
+    assert requests.lookup(ctx, filed.reference).remote_status == "open"  # asked again only after a while
+    clock.advance(minutes=11)
+    report = sync.sync_once(ctx, central)
+    assert report.statuses_updated == 1
+    seen = requests.lookup(ctx, filed.reference)
+    assert (seen.remote_status, seen.remote_status_notes) == ("closed", "Removed by the graffiti crew")
+    clock.advance(minutes=30)
+    central.calls.clear()
+    sync.sync_once(ctx, central)
+    assert not [c for c in central.calls if c.startswith("find")]  # closed: not asked again

@@ -166,7 +166,7 @@ def test_checking_on_a_request_by_typing_or_scanning_its_reference(
                 kiosk.windowHandle(), QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             )
     qtbot.waitUntil(lambda: kiosk.flow.step == Step.REQUEST_STATUS and screen.card.isVisible(), timeout=5000)
-    assert screen.result_state.text() == "Sent to 311"
+    assert screen.result_state.text() == "Sent to 311 · status: open"
     assert "311 number: 1000" in screen.result_details.text()
     touch(qtbot, kiosk.start_over_button)
     assert screen.field.text() == ""

@@ -15,13 +15,15 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.requests import STATE_LABELS, RequestState, ServiceRequest
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.i18n.formatting import format_date, format_time
 from kiosk.services.ports import ServiceAttribute
 from kiosk.services.requests import Draft, Offered
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import ChoiceButton, button, set_text
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
+REMOTE_STATUS_LABELS = {"open": N_("open"), "closed": N_("closed")}
 
 # When something happened, as a visitor answers it on a touchscreen (no calendar to fight with).
 WHEN_CHOICES = ("now", "today", "yesterday", "week")
@@ -602,7 +604,9 @@ class RequestStatusScreen(Screen):
         self.result_title.setText(f"{request.reference} · {request.service_name}")
         state = _(STATE_LABELS[request.state])
         if request.state == RequestState.SENT and request.remote_status:
-            state = _("Sent to 311 · status: {status}", status=request.remote_status)
+            # Open311's own words, in the visitor's language; a server's other words as they come.
+            known = REMOTE_STATUS_LABELS.get(request.remote_status)
+            state = _("Sent to 311 · status: {status}", status=_(known) if known else request.remote_status)
         self.result_state.setText(state)
         details = [
             _(
