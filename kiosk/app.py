@@ -272,6 +272,33 @@ def wire_printing(window, settings: Settings, printer=None):
     pool = QThreadPool(window)
     pool.setMaxThreadCount(1)
     runner = TaskRunner(window, pool=pool)
+    station = station_name(settings)
+
+    def tell_staff(job):
+        """Run a print job and record how the printer did, for the console (still on the worker)."""
+
+        def record(ok: bool, message: str = "") -> None:
+            from kiosk.services import stations
+
+            if window.ctx is None:
+                return
+            try:
+                stations.report_printer(window.ctx, station, ok=ok, message=message)
+            except Exception:  # noqa: BLE001 - the receipt's fate must not depend on the database
+                log.warning("Printer state not recorded for staff", exc_info=True)
+
+        def run():
+            from kiosk.services.ports import PrinterError
+
+            try:
+                result = job()
+            except PrinterError as exc:
+                record(False, str(exc))
+                raise
+            record(True)
+            return result
+
+        return run
 
     def issued(result) -> None:
         visit = window.flow.visit
@@ -295,7 +322,7 @@ def wire_printing(window, settings: Settings, printer=None):
                 with use_language(language):
                     ticket.show_printer_problem()
 
-        runner.submit(job, None, failed)
+        runner.submit(tell_staff(job), None, failed)
 
     def booked(booking, room_name: str) -> None:
         visit = window.flow.visit
@@ -318,7 +345,7 @@ def wire_printing(window, settings: Settings, printer=None):
                 with use_language(language):
                     screen.show_printer_problem()
 
-        runner.submit(job, None, failed)
+        runner.submit(tell_staff(job), None, failed)
 
     def filed(request) -> None:
         visit = window.flow.visit
@@ -350,7 +377,7 @@ def wire_printing(window, settings: Settings, printer=None):
                 with use_language(language):
                     screen.show_printer_problem()
 
-        runner.submit(job, None, failed)
+        runner.submit(tell_staff(job), None, failed)
 
     window.ticket_issued.connect(issued)
     window.room_booking_made.connect(booked)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -52,7 +53,10 @@ def _load(code: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(handle)
     data = compile_po(po)
     try:
-        mo.write_bytes(data)
+        # Written aside and renamed: another station starting at the same moment never reads half a file.
+        partial = mo.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, mo)
     except OSError:
         log.info("Could not save the compiled catalogue %s; it is compiled in memory each start", mo)
     return gettext.GNUTranslations(io.BytesIO(data))

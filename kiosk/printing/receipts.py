@@ -6,6 +6,7 @@ and waits through kiosk.i18n.formatting in the same language.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatch
@@ -203,8 +204,14 @@ def render(
     """The content as a PDF in ``language`` on ``paper``; large print doubles every text size."""
     with use_language(language):
         title, blocks = blocks_for(content)
-    pdf, size, pages = draw(blocks, paper, large_print, title)
+    with _drawing:
+        pdf, size, pages = draw(blocks, paper, large_print, title)
     return RenderedDocument(pdf, size, pages, title, language, paper, large_print)
+
+
+# reportlab keeps fonts and caches in module state: one drawing at a time, whatever thread asks (a kiosk
+# has one printing worker, but the demo, the tests and a second window each bring their own).
+_drawing = threading.Lock()
 
 
 def printed_text(content: Content, language: str) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, Room
 from kiosk.domain.services import QueueService
+from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import Ticket
 
 
@@ -167,6 +168,14 @@ class RequestRepository(Protocol):
     def save_sync_status(self, status: SyncStatus) -> None: ...
 
 
+class StationRepository(Protocol):
+    def printer(self, station: str) -> PrinterState | None: ...
+
+    def put_printer(self, state: PrinterState) -> None: ...
+
+    def printers(self) -> list[PrinterState]: ...
+
+
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""
 
@@ -183,6 +192,7 @@ class UnitOfWork(Protocol):
     room_changes: ChangeMarker
     requests: RequestRepository
     request_changes: ChangeMarker
+    stations: StationRepository
 
     def __enter__(self) -> Self: ...
 

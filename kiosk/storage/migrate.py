@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision. tests/integration/test_migrations.py checks it against the script folder.
-HEAD = "0003_requests"
+HEAD = "0004_station_printers"
 _PG_LOCK_KEY = 3110311
 
 

@@ -224,3 +224,15 @@ class SyncStateRow(Base):
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paused_reason: Mapped[str] = mapped_column(Text, default="")
     catalogue_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class StationPrinterRow(Base):
+    """Each kiosk's printer as it last printed: the console shows staff the ones not working."""
+
+    __tablename__ = "station_printers"
+
+    station: Mapped[str] = mapped_column(String(80), primary_key=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    message: Mapped[str] = mapped_column(Text, default="")
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())

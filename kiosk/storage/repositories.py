@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, BookingStatus, Room, SlotTaken
 from kiosk.domain.services import QueueService
+from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
 from kiosk.storage.models import (
     BookingRow,
@@ -23,6 +24,7 @@ from kiosk.storage.models import (
     RoomRow,
     RoomSlotRow,
     ServiceRequestRow,
+    StationPrinterRow,
     SyncStateRow,
     TicketRow,
     TicketSequenceRow,
@@ -473,3 +475,31 @@ class SqlRequestRepository:
 
     def _lock(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
+
+
+class SqlStationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def printer(self, station: str) -> PrinterState | None:
+        row = self.session.get(StationPrinterRow, station)
+        return _to_printer(row) if row else None
+
+    def put_printer(self, state: PrinterState) -> None:
+        row = self.session.get(StationPrinterRow, state.station) or StationPrinterRow(station=state.station)
+        row.ok, row.message, row.since, row.checked_at = (
+            state.ok,
+            state.message,
+            state.since,
+            state.checked_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+
+    def printers(self) -> list[PrinterState]:
+        rows = self.session.scalars(select(StationPrinterRow).order_by(StationPrinterRow.station))
+        return [_to_printer(row) for row in rows]
+
+
+def _to_printer(row: StationPrinterRow) -> PrinterState:
+    return PrinterState(row.station, row.ok, row.message, row.since, row.checked_at)

@@ -16,6 +16,7 @@ from kiosk.storage.repositories import (
     SqlRequestRepository,
     SqlRoomRepository,
     SqlServiceRepository,
+    SqlStationRepository,
     SqlTicketRepository,
 )
 
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self.room_changes = SqlChangeMarker(self.session, ROOM_CHANGES)
         self.requests = SqlRequestRepository(self.session)
         self.request_changes = SqlChangeMarker(self.session, REQUEST_CHANGES)
+        self.stations = SqlStationRepository(self.session)
         return self
 
     def __exit__(

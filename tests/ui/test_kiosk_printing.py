@@ -141,3 +141,30 @@ def test_a_booking_receipt_that_cannot_print_leaves_the_code_on_screen_with_a_no
     qtbot.waitUntil(kiosk.room_booked.printer_note.isVisible, timeout=10_000)
     assert kiosk.room_booked.printer_note.text() == f"Máy in đang hỏng. Xin ghi lại mã của quý vị: {code}."
     assert kiosk.room_booked.code.text() == " ".join(code)
+
+
+def test_staff_see_which_kiosk_printer_stopped_and_when_it_works_again(
+    qtbot, make_kiosk, make_console, make_settings, tmp_path
+):
+    settings = make_settings(station_name="Lobby kiosk 2")
+    kiosk = make_kiosk()
+    console = make_console()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lpstat, lp = FAILURES["failing lp"]
+    broken = CupsPrinter("Receipts", lp=fake(bin_dir, "lp", lp), lpstat=fake(bin_dir, "lpstat", lpstat))
+    wire_printing(kiosk, settings, printer=broken)
+    check_in(qtbot, kiosk, "en")
+    qtbot.waitUntil(kiosk.ticket.printer_note.isVisible, timeout=10_000)
+    console.check_printers()
+    qtbot.waitUntil(console.printers.isVisible, timeout=5000)
+    assert console.printers.text().startswith("The printer at Lobby kiosk 2 is not working (since ")
+    assert "Unable to send data to printer" in console.printers.text()
+    kiosk.printing_runner.wait(10_000)
+
+    kiosk2 = make_kiosk()
+    wire_printing(kiosk2, settings, printer=PdfFilePrinter(tmp_path / "receipts"))  # refilled
+    check_in(qtbot, kiosk2, "en")
+    kiosk2.printing_runner.wait(10_000)
+    console.check_printers()
+    qtbot.waitUntil(lambda: not console.printers.isVisible(), timeout=5000)

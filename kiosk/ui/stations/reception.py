@@ -100,6 +100,14 @@ class ReceptionConsole(QMainWindow):
         # offline with the last contact, delivery paused, no delivery round lately, or not reached yet.
         self.central = QLabel(root)
         self.central.setObjectName("centralState")
+        # Kiosk printers that stopped printing: the visitor was told to remember their number; staff
+        # should know to refill or restart the printer.
+        self.printers = QLabel(root)
+        self.printers.setObjectName("printerProblems")
+        self.printers.setProperty("role", "error")
+        self.printers.setWordWrap(True)
+        self.printers.hide()
+        self.printer_problems: list = []
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
@@ -209,6 +217,7 @@ class ReceptionConsole(QMainWindow):
         body.addLayout(right, 2)
         layout = QVBoxLayout(root)
         layout.addLayout(top)
+        layout.addWidget(self.printers)
         layout.addLayout(body, 1)
         layout.addWidget(self.message)
 
@@ -224,6 +233,8 @@ class ReceptionConsole(QMainWindow):
 
         self.poll_timer = QTimer(self, interval=poll_interval_ms)
         self.poll_timer.timeout.connect(self.poll)
+        self.printer_timer = QTimer(self, interval=5000)
+        self.printer_timer.timeout.connect(self.check_printers)
         self.clock_timer = QTimer(self, interval=1000)
         self.clock_timer.timeout.connect(self._refresh_elapsed)
         self.retranslate()
@@ -232,6 +243,7 @@ class ReceptionConsole(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.poll_timer.stop()
         self.clock_timer.stop()
+        self.printer_timer.stop()
         self.rooms_panel.stop()
         self.outbox_panel.stop()
         super().closeEvent(event)
@@ -244,6 +256,38 @@ class ReceptionConsole(QMainWindow):
         self.refresh()
         self.rooms_panel.attach(ctx)
         self.outbox_panel.attach(ctx)
+        self.printer_timer.start()
+        self.check_printers()
+
+    def check_printers(self) -> None:
+        if self.ctx is None:
+            return
+        from kiosk.services import stations
+
+        ctx = self.ctx
+
+        def shown(problems) -> None:
+            self.printer_problems = problems
+            self._render_printers()
+
+        self.runner.submit(lambda: stations.printer_problems(ctx), shown, lambda _exc: None)
+
+    def _render_printers(self) -> None:
+        problems = self.printer_problems
+        if self.ctx is None:
+            return
+        with use_language(self.language):
+            lines = [
+                _(
+                    "The printer at {station} is not working (since {time}): {reason}",
+                    station=p.station,
+                    time=format_time(p.since, self.ctx.timezone),
+                    reason=p.message,
+                )
+                for p in problems
+            ]
+        self.printers.setText("\n".join(lines))
+        self.printers.setVisible(bool(lines))
 
     @property
     def counter(self) -> str:
@@ -397,6 +441,7 @@ class ReceptionConsole(QMainWindow):
         if online is not None:
             self._set_online(online)
         self.rooms_panel.set_language(self.language)
+        self._render_printers()
         self.outbox_panel.set_language(self.language)
         self._render()
 
