@@ -244,6 +244,7 @@ def _kiosk_window(settings: Settings):
         idle_warning_seconds=settings.idle_warning_seconds,
         ticket_screen_seconds=settings.ticket_screen_seconds,
         chinese_voice=settings.chinese_voice,
+        catalogue_dir=settings.data_path,
     )
 
 
@@ -379,9 +380,42 @@ def wire_printing(window, settings: Settings, printer=None):
 
         runner.submit(tell_staff(job), None, failed)
 
+    def answer(entry, bureau) -> None:
+        visit = window.flow.visit
+        language, large_print = visit.language, visit.large_print
+
+        def job():
+            from datetime import UTC, datetime
+
+            from kiosk.printing.content import InfoSheet, Paper
+            from kiosk.printing.jobs import ReceiptPrinting
+
+            def pick(texts: dict[str, str] | None) -> str:
+                return (texts or {}).get(language) or (texts or {}).get("en", "")
+
+            content = InfoSheet(
+                title=entry.title(language),
+                paragraphs=(entry.summary(language),),
+                building=settings.building_name,
+                printed_at=datetime.now(UTC),
+                bureau=pick(bureau.names) if bureau else "",
+                location=pick(bureau.location) if bureau else "",
+                hours=pick(bureau.hours) if bureau else "",
+                phone=bureau.phone if bureau else "",
+                url=entry.url or (bureau.url if bureau else ""),
+                timezone=settings.zone,
+            )
+            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
+                content, language, large_print
+            )
+
+        runner.submit(tell_staff(job), None, lambda _exc: None)
+
     window.ticket_issued.connect(issued)
     window.room_booking_made.connect(booked)
     window.request_filed.connect(filed)
+    window.answer_print_requested.connect(answer)
+    window.printing_available = True
     window.printing_runner = runner
     return printer
 

@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--lang", default="en", help="en, es, vi, zh_Hant or ru")
     test.add_argument("--paper", choices=("80mm", "letter"), help="default: the printer_paper setting")
     test.add_argument("--large-print", action="store_true")
+    catalog = commands.add_parser("catalog", help="the city information the kiosk's lookup offers")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    importing = catalog_commands.add_parser(
+        "import", help="check a catalogue file and add it (same ids replace)"
+    )
+    importing.add_argument("file", type=Path)
+    exporting = catalog_commands.add_parser("export", help="write the whole catalogue as one JSON file")
+    exporting.add_argument("-o", "--output", type=Path, help="the file to write (default: standard output)")
     sync = commands.add_parser("sync", help="send the outbox to the central 311 service (Open311)")
     sync.add_argument("--once", action="store_true", help="send what is due, then exit")
     sync.add_argument(
@@ -100,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rooms(settings, args)
     if command == "sync":
         return _sync(settings, args)
+    if command == "catalog":
+        return _catalog(settings, args)
 
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
@@ -184,6 +194,42 @@ def _print_test(settings, args) -> int:
         return 1
     width, height = document.page_size_mm
     print(f"Printed a test receipt on {printer.name} ({width:.0f} x {height:.0f} mm, {args.lang})")
+    return 0
+
+
+def _catalog(settings, args) -> int:
+    import json
+    import shutil
+
+    from kiosk.resources.catalogue_loader import load_catalogue, to_json
+    from kiosk.services.lookup import catalogue_files
+
+    if args.catalog_command == "import":
+        if not args.file.exists():
+            print(f"kiosk: no file {args.file}", file=sys.stderr)
+            return 2
+        checked = load_catalogue([*catalogue_files(None), args.file])
+        own = [p for p in checked.problems if p.startswith(str(args.file)) or p.startswith("entry ")]
+        if own:
+            print(f"kiosk: {args.file} was not imported; fix these first:", file=sys.stderr)
+            for problem in own:
+                print(f"  {problem}", file=sys.stderr)
+            return 2
+        folder = settings.data_path / "catalogue"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.file, folder / args.file.name)
+        count = len(load_catalogue([args.file]).entries)
+        print(f"Imported {count} entries from {args.file.name}; kiosks use them from their next start.")
+        return 0
+    merged = load_catalogue(catalogue_files(settings.data_path))
+    text = json.dumps(to_json(merged), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(merged.entries)} entries and {len(merged.bureaus)} bureaus to {args.output}")
+    else:
+        sys.stdout.write(text)
+    for problem in merged.problems:
+        print(f"warning: {problem}", file=sys.stderr)
     return 0
 
 

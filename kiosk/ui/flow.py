@@ -21,6 +21,8 @@ class Step(enum.StrEnum):
     REPORT_REVIEW = "report-review"
     REPORT_DONE = "report-done"
     REQUEST_STATUS = "request-status"
+    LOOKUP = "lookup"
+    ANSWER = "answer"
 
 
 @dataclass
@@ -114,6 +116,8 @@ class KioskFlow:
             Step.REQUEST_STATUS: Step.SERVICES,
             Step.REPORT_FORM: Step.REPORT,
             Step.REPORT_REVIEW: Step.REPORT_FORM,
+            Step.LOOKUP: Step.SERVICES,
+            Step.ANSWER: Step.LOOKUP,
         }
         if self.step in previous:
             self.step = previous[self.step]

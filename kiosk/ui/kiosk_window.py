@@ -24,6 +24,7 @@ from kiosk.ui.widgets.keypad import KeypadNavigator
 if TYPE_CHECKING:
     from kiosk.services.context import ServiceContext
     from kiosk.services.ports import Speaker
+    from kiosk.ui.screens.lookup import AnswerScreen, LookupScreen
     from kiosk.ui.screens.name import NameScreen
     from kiosk.ui.screens.report import (
         ReportDoneScreen,
@@ -49,6 +50,8 @@ STEPS_WITH_BACK = (
     Step.REPORT_FORM,
     Step.REPORT_REVIEW,
     Step.REQUEST_STATUS,
+    Step.LOOKUP,
+    Step.ANSWER,
 )
 
 
@@ -62,7 +65,10 @@ class KioskWindow(QWidget):
 
     ticket_issued = Signal(object)
     room_booking_made = Signal(object, str)  # the booking, the room's name: its receipt is printed
-    request_filed = Signal(object)  # a report or request is in the outbox: wake the sync, print its receipt
+    request_filed = Signal(object)
+    answer_print_requested = Signal(
+        object, object
+    )  # a lookup entry and its bureau: print it  # a report or request is in the outbox: wake the sync, print its receipt
 
     def __init__(
         self,
@@ -76,6 +82,7 @@ class KioskWindow(QWidget):
         runner: TaskRunner | None = None,
         speaker: Speaker | None = None,
         chinese_voice: str = "yue",
+        catalogue_dir=None,
     ) -> None:
         super().__init__()
         self.setObjectName("kioskRoot")
@@ -85,6 +92,8 @@ class KioskWindow(QWidget):
         self.runner = runner or TaskRunner(self)
         self.ticket_screen_seconds = ticket_screen_seconds
         self.building_address = building_address or building_name
+        self.catalogue_dir = catalogue_dir  # where an admin's imported catalogue files are
+        self.printing_available = False  # set by the composition root when a printer is configured
 
         self.building = label("building", self, "buildingName")
         self.building.setText(building_name)
@@ -121,6 +130,9 @@ class KioskWindow(QWidget):
         self.report_review: ReportReviewScreen | None = None
         self.report_done: ReportDoneScreen | None = None
         self.request_status: RequestStatusScreen | None = None
+        self.lookup: LookupScreen | None = None
+        self.answer: AnswerScreen | None = None
+        self._catalogue = None
         self._pending_draft = None
         self.scanner = None
         self.overlay: IdleOverlay | None = None
@@ -172,6 +184,7 @@ class KioskWindow(QWidget):
         """Build the screens after the welcome one (idempotent)."""
         if self.services is not None:
             return
+        from kiosk.ui.screens.lookup import AnswerScreen, LookupScreen
         from kiosk.ui.screens.name import NameScreen
         from kiosk.ui.screens.report import (
             ReportDoneScreen,
@@ -196,6 +209,8 @@ class KioskWindow(QWidget):
         self.report_review = ReportReviewScreen(self)
         self.report_done = ReportDoneScreen(self)
         self.request_status = RequestStatusScreen(self)
+        self.lookup = LookupScreen(self)
+        self.answer = AnswerScreen(self)
         self.screens.update(
             {
                 Step.SERVICES: self.services,
@@ -209,6 +224,8 @@ class KioskWindow(QWidget):
                 Step.REPORT_REVIEW: self.report_review,
                 Step.REPORT_DONE: self.report_done,
                 Step.REQUEST_STATUS: self.request_status,
+                Step.LOOKUP: self.lookup,
+                Step.ANSWER: self.answer,
             }
         )
         for screen in self.screens.values():
@@ -228,6 +245,17 @@ class KioskWindow(QWidget):
         self.report_review.send.connect(self.send_report)
         self.report_done.done.connect(self.reset)
         self.request_status.submitted.connect(self.check_request)
+        self.services.lookup_chosen.connect(self.choose_lookup)
+        self.lookup.search_requested.connect(self.search_information)
+        self.lookup.browse_requested.connect(self.browse_information)
+        self.lookup.entry_chosen.connect(self.show_answer)
+        self.lookup.help_requested.connect(lambda: self.choose_service("information"))
+        self.answer.take_ticket.connect(self.choose_service)
+        self.answer.report.connect(self.report_from_answer)
+        self.answer.print_requested.connect(
+            lambda entry: self.answer_print_requested.emit(entry, self.answer.bureau)
+        )
+        self.answer.read_requested.connect(self.read_answer)
         self.name_screen.submitted.connect(self.submit)
         self.ticket.done.connect(self.reset)
 
@@ -310,6 +338,75 @@ class KioskWindow(QWidget):
                 self.name_screen.field.setFocus()
 
         self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
+
+    # -- city information -------------------------------------------------------------------------
+    def choose_lookup(self) -> None:
+        self.flow.go(Step.LOOKUP)
+        self.lookup.reset()
+        self._show_step()
+
+    def search_information(self, text: str) -> None:
+        from kiosk.services import lookup
+
+        ctx, visit, folder = self.ctx, self.flow.visit, self.catalogue_dir
+
+        def found(result) -> None:
+            if (
+                self.flow.visit is visit
+                and self.flow.step == Step.LOOKUP
+                and self.lookup.field.text() == text
+            ):
+                self._catalogue = result.catalogue
+                with use_language(visit.language):
+                    self.lookup.show_results(text, result.entries)
+
+        self.runner.submit(lambda: lookup.search(ctx, text, folder), found, self._background_error)
+
+    def browse_information(self, kind: str) -> None:
+        from kiosk.services import lookup
+
+        ctx, visit, folder = self.ctx, self.flow.visit, self.catalogue_dir
+
+        def found(result) -> None:
+            if self.flow.visit is visit and self.flow.step == Step.LOOKUP:
+                self._catalogue = result.catalogue
+                with use_language(visit.language):
+                    self.lookup.show_results("", result.entries, browsing=kind)
+
+        self.runner.submit(lambda: lookup.browse(ctx, kind, folder), found, self._background_error)
+
+    def show_answer(self, entry) -> None:
+        catalogue = self._catalogue
+        bureau = catalogue.bureaus.get(entry.bureau) if catalogue is not None and entry.bureau else None
+        self.flow.go(Step.ANSWER)
+        self.answer.print_available = self.printing_available
+        with use_language(self.flow.visit.language):
+            self.answer.show_entry(entry, bureau)
+        self._show_step()
+
+    def report_from_answer(self, code: str) -> None:
+        from kiosk.services import requests
+
+        ctx, visit = self.ctx, self.flow.visit
+
+        def loaded(offered) -> None:
+            if self.flow.visit is not visit:
+                return
+            with use_language(visit.language):
+                self.report.set_offered(offered)
+            self.choose_report_service(code)
+
+        self.runner.submit(lambda: requests.offered(ctx), loaded, self._background_error)
+
+    def read_answer(self) -> None:
+        """Read the answer aloud, turning speech on for the visit if it was off."""
+        if not self.reader.available:
+            return
+        if not self.flow.visit.speech:
+            self.toggle_speech()
+        else:
+            with use_language(self.flow.visit.language):
+                self.reader.read_screen(self.answer, self.flow.visit.language)
 
     # -- reports and requests ---------------------------------------------------------------------
     def choose_report(self) -> None:

@@ -39,6 +39,22 @@ def go_to(qtbot, kiosk, step: Step, language: str) -> None:
         kiosk.choose_room_check_in()
         kiosk.room_check_in.keyboard.type("k")
         return
+    if step in (Step.LOOKUP, Step.ANSWER):
+        from kiosk.services import lookup
+
+        kiosk.choose_lookup()
+        kiosk.lookup.field.setText("permit")
+        qtbot.waitUntil(
+            lambda: bool(kiosk.lookup.result_buttons) or kiosk.lookup.status.isVisible(), timeout=5000
+        )
+        if step == Step.ANSWER:
+            catalogue, _index = lookup.catalogue(None)
+            with_bureau = next((e for e in catalogue.entries if e.bureau and e.front_desk), None)
+            if with_bureau is None:
+                pytest.skip("the shipped catalogue has no entry with a bureau and a front desk service")
+            kiosk._catalogue = catalogue
+            kiosk.show_answer(with_bureau)
+        return
     if step == Step.REQUEST_STATUS:
         kiosk.choose_request_status()
         return

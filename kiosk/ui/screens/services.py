@@ -17,6 +17,7 @@ class ServicesScreen(Screen):
     rooms_chosen = Signal()
     room_check_in_chosen = Signal()
     report_chosen = Signal()
+    lookup_chosen = Signal()
     request_status_chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,6 +44,9 @@ class ServicesScreen(Screen):
         self.room_check_in_button = ChoiceButton("room-check-in", self.holder)
         self.room_check_in_button.setObjectName("roomCheckInChoice")
         self.room_check_in_button.clicked.connect(self.room_check_in_chosen)
+        self.lookup_button = ChoiceButton("lookup", self.holder)
+        self.lookup_button.setObjectName("lookupChoice")
+        self.lookup_button.clicked.connect(self.lookup_chosen)
         # Reports and requests for the city's 311 service, and checking on one.
         self.report_button = ChoiceButton("report", self.holder)
         self.report_button.setObjectName("reportChoice")
@@ -78,7 +82,8 @@ class ServicesScreen(Screen):
     @property
     def all_choices(self) -> list[ChoiceButton]:
         extra = [self.report_button, self.request_status_button, self.rooms_button, self.room_check_in_button]
-        return [*self.buttons, *(extra if self.services else [])]
+        first = [self.lookup_button] if self.services else []
+        return [*first, *self.buttons, *(extra if self.services else [])]
 
     def apply_large_print(self, large: bool) -> None:
         self.large = large
@@ -111,7 +116,11 @@ class ServicesScreen(Screen):
         self.request_status_button.set_content(
             _("Check on a request"), _("With the reference on your receipt")
         )
+        self.lookup_button.set_content(
+            _("Find city information"), _("Where to go, who to call, what you need: search or browse")
+        )
         for choice in (
+            self.lookup_button,
             self.report_button,
             self.request_status_button,
             self.rooms_button,

@@ -348,7 +348,8 @@ class OnScreenKeyboard(QWidget):
 
     def reset(self) -> None:
         """A new visitor: nothing half-typed, Latin capitals first, the default Chinese method."""
-        self.composition, self.page, self.shift = "", 0, True
+        self.composition, self.page = "", 0
+        self.shift = self.target.property("capitals") != "none"
         if self.method != PINYIN:
             self.set_method(PINYIN)
         else:
