@@ -3,6 +3,7 @@ service's own services (kept from its last answer), searched together."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from kiosk.services import requests
 from kiosk.services.context import ServiceContext
 from kiosk.services.requests import Offered
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loaded: dict[str, tuple[Catalogue, list]] = {}
 
@@ -35,6 +37,8 @@ def catalogue(data_dir: Path | None = None) -> tuple[Catalogue, list]:
     with _lock:
         if key not in _loaded:
             loaded = load_catalogue(catalogue_files(data_dir))
+            for problem in loaded.problems:
+                log.warning("Catalogue entry left out: %s", problem)
             _loaded[key] = (loaded, rules.index(loaded.entries))
         return _loaded[key]
 
