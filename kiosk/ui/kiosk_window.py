@@ -380,6 +380,7 @@ class KioskWindow(QWidget):
         bureau = catalogue.bureaus.get(entry.bureau) if catalogue is not None and entry.bureau else None
         self.flow.go(Step.ANSWER)
         self.answer.print_available = self.printing_available
+        self.answer.speech_available = self.reader.available
         with use_language(self.flow.visit.language):
             self.answer.show_entry(entry, bureau)
         self._show_step()

@@ -210,6 +210,7 @@ class AnswerScreen(Screen):
         self.layout_.addWidget(self.card)
         self.layout_.addStretch(1)
         self.print_available = False
+        self.speech_available = False
 
     def show_entry(self, entry: Entry, bureau: Bureau | None) -> None:
         self.entry, self.bureau = entry, bureau
@@ -232,6 +233,7 @@ class AnswerScreen(Screen):
         self.ticket_button.setVisible(bool(entry.front_desk))
         self.report_button.setVisible(bool(entry.open311_code))
         self.print_button.setVisible(self.print_available)
+        self.read_button.setVisible(self.speech_available)
         lines = []
         if self.bureau is not None:
             b = self.bureau
@@ -255,7 +257,7 @@ class AnswerScreen(Screen):
         self.bureau = None
 
     def first_focus(self) -> QWidget | None:
-        for candidate in (self.ticket_button, self.report_button, self.read_button):
+        for candidate in (self.ticket_button, self.report_button, self.read_button, self.print_button):
             if not candidate.isHidden():
                 return candidate
-        return self.read_button
+        return None
