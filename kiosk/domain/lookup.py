@@ -8,7 +8,9 @@ Chinese has no spaces: it is matched by characters and pairs of characters.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import heapq
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -80,58 +82,127 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-@dataclass
-class _Indexed:
-    entry: Entry
-    strong: set[str]  # title and keyword words, every language
-    weak: set[str]  # summary words
-    phrases: list[str]  # folded titles and keywords, for whole-phrase matches
+class SearchIndex:
+    """An inverted index of the catalogue: word -> entries, a sorted vocabulary for words still being typed,
+    and letter trigrams for typos. Built once; a query touches only the entries its words lead to."""
 
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.strong: dict[str, set[int]] = {}  # title and keyword words, every language
+        self.weak: dict[str, set[int]] = {}  # summary words
+        # Folded titles and keywords, joined, for whole-phrase matches; the keywords also as a set.
+        self.titles: list[str] = []
+        self.keywords: list[str] = []
+        self.keyword_sets: list[frozenset[str]] = []
+        for number, entry in enumerate(entries):
+            strong_texts = list(entry.titles.values()) + [
+                k for words in entry.keywords.values() for k in words
+            ]
+            strong_words = {t for text in strong_texts for t in tokens(text)}
+            for word in strong_words:
+                self.strong.setdefault(word, set()).add(number)
+            for word in {t for text in entry.summaries.values() for t in tokens(text)} - strong_words:
+                self.weak.setdefault(word, set()).add(number)
+            self.titles.append("\n".join(fold(t) for t in entry.titles.values()))
+            folded_keywords = [fold(k) for words in entry.keywords.values() for k in words]
+            self.keywords.append("\n".join(folded_keywords))
+            self.keyword_sets.append(frozenset(folded_keywords))
+        self.vocabulary = sorted(self.strong)
+        self.trigrams: dict[str, set[str]] = {}
+        for word in self.vocabulary:
+            if len(word) >= 4:
+                for gram in _trigrams(word):
+                    self.trigrams.setdefault(gram, set()).add(word)
 
-def index(entries: list[Entry]) -> list[_Indexed]:
-    indexed = []
-    for entry in entries:
-        strong_texts = list(entry.titles.values()) + [k for words in entry.keywords.values() for k in words]
-        strong = {t for text in strong_texts for t in tokens(text)}
-        weak = {t for text in entry.summaries.values() for t in tokens(text)}
-        indexed.append(_Indexed(entry, strong, weak - strong, [fold(t) for t in strong_texts]))
-    return indexed
+    def _prefixed(self, word: str) -> list[str]:
+        start = bisect.bisect_left(self.vocabulary, word)
+        out = []
+        for candidate in self.vocabulary[start : start + 200]:
+            if not candidate.startswith(word):
+                break
+            out.append(candidate)
+        return out
 
+    def _close(self, word: str) -> list[str]:
+        """Words of the vocabulary one letter off a short word, two off a longer one."""
+        grams = _trigrams(word)
+        counts: dict[str, int] = {}
+        for gram in grams:
+            for candidate in self.trigrams.get(gram, ()):
+                counts[candidate] = counts.get(candidate, 0) + 1
+        cutoff = 0.8 if len(word) < 8 else 0.75
+        shared = max(1, len(grams) - 3)
+        return [
+            candidate
+            for candidate, count in counts.items()
+            if count >= shared
+            and abs(len(candidate) - len(word)) <= 2
+            and difflib.SequenceMatcher(None, word, candidate).ratio() >= cutoff
+        ]
 
-def _close(word: str, vocabulary: set[str]) -> bool:
-    """A typo: one letter wrong in a short word, two in a longer one."""
-    if len(word) < 4:
-        return False
-    cutoff = 0.8 if len(word) < 8 else 0.75
-    return bool(
-        difflib.get_close_matches(word, [v for v in vocabulary if abs(len(v) - len(word)) <= 2], 1, cutoff)
-    )
+    def search(self, query: str, limit: int = 12) -> list[Entry]:
+        return [entry for _score, entry in self.scored(query, limit)[:limit]]
 
+    def scored(self, query: str, limit: int = 12) -> list[tuple[float, Entry]]:
+        """The best entries the query reaches with their scores, best first (indexes can be merged).
 
-def search(indexed: list[_Indexed], query: str, limit: int = 12) -> list[Entry]:
-    """Entries for what was typed, best first; empty when nothing fits (the screen then offers a person)."""
-    words = tokens(query)
-    if not words:
-        return []
-    phrase = fold(query).strip()
-    scored = []
-    for item in indexed:
-        score = 0.0
-        matched = 0
+        Scoring touches only the entries the query's words lead to; the whole-phrase bonus, the costly
+        part, is weighed for the leading few only.
+        """
+        words = tokens(query)
+        if not words:
+            return []
+        score: dict[int, float] = {}
+        matched: dict[int, int] = {}
         for word in words:
-            if word in item.strong:
-                score, matched = score + 3, matched + 1
-            elif any(s.startswith(word) for s in item.strong) and len(word) >= 3:
-                score, matched = score + 2, matched + 1  # still typing
-            elif word in item.weak:
-                score, matched = score + 1, matched + 1
-            elif _close(word, item.strong):
-                score, matched = score + 1.5, matched + 1
-        if matched == 0:
-            continue
-        if any(phrase and phrase in p for p in item.phrases):
-            score += 4  # the whole of what was typed is a title or a keyword
-        score *= matched / len(words)  # entries that explain every word first
-        scored.append((score, item.entry.id, item.entry))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [entry for _score, _id, entry in scored[:limit]]
+            hits: dict[int, float] = {}
+            for number in self.strong.get(word, ()):
+                hits[number] = 3.0
+            if len(word) >= 3:
+                for candidate in self._prefixed(word):
+                    for number in self.strong[candidate]:
+                        hits.setdefault(number, 2.0)  # still typing
+            for number in self.weak.get(word, ()):
+                hits.setdefault(number, 1.0)
+            if len(word) >= 4 and not any(value >= 2 for value in hits.values()):
+                for candidate in self._close(word):
+                    for number in self.strong[candidate]:
+                        hits.setdefault(number, 1.5)
+            for number, value in hits.items():
+                score[number] = score.get(number, 0.0) + value
+                matched[number] = matched.get(number, 0) + 1
+        # Entries that explain every word first; the phrase bonus (at most 8 before weighting) can lift an
+        # entry by at most that much, so the leading candidates by this score are the only ones it can reorder.
+        weighted = {n: value * matched[n] / len(words) for n, value in score.items()}
+        leading = heapq.nlargest(limit * 8, weighted, key=lambda n: (weighted[n], -n))
+        phrase = " ".join(fold(query).split())
+        ranked = []
+        for number in leading:
+            value = weighted[number]
+            # The whole of what was typed in a title weighs most, then in a keyword.
+            if phrase in self.titles[number]:
+                value += 6 * matched[number] / len(words)
+            elif phrase in self.keywords[number]:
+                value += 4 * matched[number] / len(words)
+            if phrase in self.keyword_sets[number]:
+                value += 2  # exactly one of its keywords: what people call it
+            ranked.append((-value, self.entries[number].id, number))
+        ranked.sort()
+        return [(-value, self.entries[number]) for value, _id, number in ranked]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def index(entries: list[Entry]) -> SearchIndex:
+    return SearchIndex(entries)
+
+
+def search(indexed: SearchIndex, query: str, limit: int = 12, *more: SearchIndex) -> list[Entry]:
+    """Entries for what was typed, best first, across one or more indexes; empty when nothing fits (the
+    screen then offers a person)."""
+    merged = [item for each in (indexed, *more) for item in each.scored(query, limit)]
+    merged.sort(key=lambda item: (-item[0], item[1].id))
+    return [entry for _score, entry in merged[:limit]]

@@ -70,8 +70,17 @@ def from_central(offered: list[Offered]) -> list[Entry]:
 
 def search(ctx: ServiceContext | None, text: str, data_dir: Path | None = None, limit: int = 12) -> Found:
     loaded, indexed = catalogue(data_dir)
-    central = rules.index(from_central(requests.offered(ctx))) if ctx is not None else []
-    return Found(rules.search(indexed + central, text, limit), loaded)
+    found = rules.search(indexed, text, limit)
+    if ctx is not None:
+        central = from_central(requests.offered(ctx))
+        if central:
+            # The central service's few services, indexed with each search: they change without a release.
+            found = (
+                rules.search(rules.index(loaded.entries + central), text, limit)
+                if found is not None
+                else found
+            )
+    return Found(found, loaded)
 
 
 def browse(ctx: ServiceContext | None, kind: str, data_dir: Path | None = None) -> Found:

@@ -34,10 +34,25 @@ def test_it_loads_whole_with_every_kind_and_its_bureaus():
         ("interpreter", "request-language-interpreter"),
         ("шум", "report-noise"),
         ("smell gas", "report-gas-smell"),
+        ("垃圾", "find-garbage-day"),  # Chinese, two characters
+        ("水費", "pay-water-sewer-bill"),
+        ("停車", "find-parking-rules"),
+        ("坑洞", "report-pothole"),
+        ("Разрешение на строительство", "apply-building-permit"),
+        ("licencia de negocio", "apply-business-tax-registration"),
     ],
 )
 def test_visitors_words_find_the_answer_among_the_first_three(query, expected):
     assert expected in [e.id for e in search(INDEX, query)[:3]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("pothole", "report-pothole"), ("trash", "find-garbage-day"), ("垃圾", "find-garbage-day"),
+     ("water bill", "pay-water-sewer-bill"), ("permiso de construccion", "apply-building-permit")],
+)  # fmt: skip
+def test_the_best_answer_is_first(query, expected):
+    assert search(INDEX, query)[0].id == expected
 
 
 def test_emergencies_are_found_and_marked():
