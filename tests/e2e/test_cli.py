@@ -216,3 +216,48 @@ def test_bad_room_settings_are_refused_clearly(kiosk, args, says):
     assert result.returncode == 2
     assert says in result.stderr
     assert_no_traceback(result)
+
+
+# -- catalog ----------------------------------------------------------------------------------
+def _catalogue_file(path, **entry_overrides):
+    import json
+
+    langs = ("en", "es", "vi", "zh_Hant", "ru")
+    entry = {
+        "id": "find-zz-museum",
+        "kind": "find",
+        "titles": {lang: "Zz museum" for lang in langs},
+        "summaries": {lang: "Opening hours of the Zz museum." for lang in langs},
+        "keywords": {"en": ["zzmuseum"]},
+        "bureau": "info-referral",
+        "front_desk": "information",
+        "url": "",
+        "emergency": False,
+    }
+    entry.update(entry_overrides)
+    path.write_text(json.dumps({"bureaus": [], "entries": [entry]}), encoding="utf-8")
+    return path
+
+
+def test_an_admin_imports_and_exports_the_catalogue(kiosk, tmp_path):
+    import json
+
+    imported = kiosk.run("catalog", "import", str(_catalogue_file(tmp_path / "museum.json")))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("Imported 1 entries from museum.json")
+    out = tmp_path / "all.json"
+    exported = kiosk.run("catalog", "export", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    ids = {e["id"] for e in data["entries"]}
+    assert "find-zz-museum" in ids and "report-pothole" in ids and len(ids) >= 81
+
+
+def test_a_malformed_catalogue_is_refused_with_file_and_field(kiosk, tmp_path):
+    bad = _catalogue_file(tmp_path / "bad.json", titles={"en": "Only English"})
+    result = kiosk.run("catalog", "import", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: entries[0].titles.es: missing translation" in result.stderr
+    assert_no_traceback(result)
+    exported = kiosk.run("catalog", "export")
+    assert "find-zz-museum" not in exported.stdout  # nothing of it was kept

@@ -168,3 +168,25 @@ def test_staff_see_which_kiosk_printer_stopped_and_when_it_works_again(
     kiosk2.printing_runner.wait(10_000)
     console.check_printers()
     qtbot.waitUntil(lambda: not console.printers.isVisible(), timeout=5000)
+
+
+def test_an_answer_is_printed_in_the_visitors_language(qtbot, make_kiosk, make_settings, tmp_path):
+    from tests.integration.printing_tools import need, pdf_text, qr_codes
+
+    need("pdftotext", "pdftoppm", "zbarimg")
+    kiosk = make_kiosk()
+    printer = PdfFilePrinter(tmp_path / "receipts")
+    wire_printing(kiosk, make_settings(), printer=printer)
+    qtbot.mouseClick(kiosk.welcome.language_buttons["es"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.services.lookup_button, Qt.MouseButton.LeftButton)
+    kiosk.lookup.field.setText("water bill")
+    qtbot.waitUntil(lambda: bool(kiosk.lookup.result_buttons), timeout=5000)
+    qtbot.mouseClick(kiosk.lookup.result_buttons[0], Qt.MouseButton.LeftButton)
+    answer = kiosk.answer
+    assert answer.print_button.isVisible()
+    qtbot.mouseClick(answer.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: printer.last_path is not None, timeout=10_000)
+    text = " ".join(pdf_text(printer.last_path).split())
+    assert " ".join(answer.title.text().split()) in text
+    assert "503-823-7770" in text  # the Water Bureau's phone
+    assert qr_codes(printer.last_path) == [answer.entry.url or "https://www.portland.gov/water"]
