@@ -24,6 +24,8 @@ SCREENS: dict[str, str] = {
     "rooms": "Visitor kiosk: book a discussion room (free times today)",
     "room-booked": "Visitor kiosk: a room booked, with its code",
     "room-check-in": "Visitor kiosk: check in for a room with its code",
+    "lookup": "Visitor kiosk: find city information (search results for 'permit')",
+    "answer": "Visitor kiosk: an answer, with who handles it and its web page as a QR code",
     "report": "Visitor kiosk: report a problem or make a request (the 311 catalogue)",
     "report-form": "Visitor kiosk: a request's form, built from its Open311 definition",
     "report-review": "Visitor kiosk: review a request before sending",
@@ -132,6 +134,20 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
     if screen == "welcome":
         return window
     window.choose_language(language)
+    if screen in ("lookup", "answer"):
+        window.choose_lookup()
+        window.lookup.field.setText(
+            {"zh_Hant": "許可證", "ru": "разрешение", "vi": "giấy phép"}.get(language, "permit")
+        )
+        _wait(lambda: bool(window.lookup.result_buttons))
+        if screen == "answer":
+            permit = (
+                next(b for b in window.lookup.result_buttons if b.key == "apply-building-permit")
+                if any(b.key == "apply-building-permit" for b in window.lookup.result_buttons)
+                else window.lookup.result_buttons[0]
+            )
+            permit.click()
+        return window
     if screen.startswith("report"):
         window.choose_report()
         _wait(lambda: bool(window.report.buttons))

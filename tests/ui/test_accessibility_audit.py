@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.i18n import LANGUAGE_CODES
 from kiosk.ui.flow import Step
@@ -133,6 +133,12 @@ def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
             problems.append(f"{name}: no accessible name")
         if control.height() < minimum or control.width() < minimum:
             problems.append(f"{name}: {control.width()}x{control.height()} px is below {minimum} px")
+        if (
+            isinstance(control, QPushButton)
+            and control.text()
+            and control.sizeHint().width() > control.width() + 1
+        ):
+            problems.append(f"{name}: its text {control.text()[:30]!r} is cut off")
 
     for text_label in kiosk.findChildren(QLabel):
         if not visible(text_label, kiosk) or not text_label.text():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.lookup import Bureau, Entry
 from kiosk.domain.text import N_
@@ -43,13 +43,13 @@ class LookupScreen(Screen):
         self.field.setMaxLength(80)
         self.field.setProperty("capitals", "none")
         self.kind_buttons: dict[str, object] = {}
-        kinds = QHBoxLayout()
-        kinds.setSpacing(12)
+        self.kinds = QGridLayout()
+        self.kinds.setSpacing(12)
         for kind in KIND_LABELS:
             choice = button("", f"kind_{kind}", self)
             choice.clicked.connect(lambda _c=False, k=kind: self.browse_requested.emit(k))
-            kinds.addWidget(choice)
             self.kind_buttons[kind] = choice
+        self._place_kinds(columns=3)
         self.status = label("muted", self, "lookupStatus")
         self.help_button = button("primary", "lookupHelpButton", self)
         self.help_button.clicked.connect(self.help_requested)
@@ -62,7 +62,7 @@ class LookupScreen(Screen):
         self.keyboard.with_digits()
         for widget in (self.title, self.subtitle, self.field):
             self.layout_.addWidget(widget)
-        self.layout_.addLayout(kinds)
+        self.layout_.addLayout(self.kinds)
         for widget in (self.status, self.help_button, self.holder, self.keyboard):
             self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
@@ -70,6 +70,14 @@ class LookupScreen(Screen):
         self.pause.timeout.connect(lambda: self.search_requested.emit(self.field.text()))
         self.field.textChanged.connect(lambda _text: self.pause.start())
         self.reset()
+
+    def _place_kinds(self, columns: int) -> None:
+        # Three to a row, one in large print: "Apply or register" is long in several languages.
+        for index, choice in enumerate(self.kind_buttons.values()):
+            self.kinds.addWidget(choice, index // columns, index % columns)
+
+    def apply_large_print(self, large: bool) -> None:
+        self._place_kinds(columns=1 if large else 3)
 
     def show_results(self, query: str, entries: list[Entry], browsing: str = "") -> None:
         for old in self.result_buttons:
