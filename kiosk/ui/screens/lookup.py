@@ -60,11 +60,11 @@ class LookupScreen(Screen):
         self.result_buttons: list[ChoiceButton] = []
         self.keyboard = OnScreenKeyboard(self.field, self.body)
         self.keyboard.with_digits()
-        for widget in (self.title, self.subtitle, self.field):
+        # Answers right under what was typed; the topics after them (first when nothing is typed yet).
+        for widget in (self.title, self.subtitle, self.field, self.status, self.help_button, self.holder):
             self.layout_.addWidget(widget)
         self.layout_.addLayout(self.kinds)
-        for widget in (self.status, self.help_button, self.holder, self.keyboard):
-            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.keyboard)
         self.layout_.addStretch(1)
         self.pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self.pause.timeout.connect(lambda: self.search_requested.emit(self.field.text()))
