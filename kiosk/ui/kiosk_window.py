@@ -162,6 +162,7 @@ class KioskWindow(QWidget):
         self.room_timer = QTimer(self, singleShot=True)
         self.room_timer.timeout.connect(self._room_timeout)
         self.welcome.language_chosen.connect(self.choose_language)
+        self.welcome.search_chosen.connect(self.search_from_welcome)
         self.keypad = KeypadNavigator(
             self,
             self.move_focus,
@@ -340,6 +341,11 @@ class KioskWindow(QWidget):
         self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
 
     # -- city information -------------------------------------------------------------------------
+    def search_from_welcome(self) -> None:
+        """Search needs no language first: the kiosk's language, and words of any language found."""
+        self.choose_language(self.flow.visit.language)
+        self.choose_lookup()
+
     def choose_lookup(self) -> None:
         self.flow.go(Step.LOOKUP)
         self.lookup.reset()

@@ -145,3 +145,18 @@ def test_the_central_service_s_reports_are_found_and_lead_to_the_form(
     touch(qtbot, answer.report_button)
     qtbot.waitUntil(lambda: kiosk.flow.step == Step.REPORT_FORM, timeout=5000)
     assert kiosk.report_form.title.text() == "Zzgraffiti"
+
+
+def test_the_welcome_screen_offers_search_in_every_language(qtbot, make_kiosk, catalogue_dir):
+    kiosk = make_kiosk(catalogue_dir=catalogue_dir)
+    search = kiosk.welcome.search_button
+    assert search.title.text() == "Find city information"
+    assert (
+        search.detail.text()
+        == "Buscar información de la Ciudad · Tìm thông tin của Thành phố · 查詢市政資訊 · Найти городскую информацию"
+    )
+    touch(qtbot, search)
+    assert kiosk.flow.step == Step.LOOKUP and kiosk.flow.visit.language == "en"
+    type_keys(qtbot, kiosk.lookup.keyboard, "zzbanana")
+    qtbot.waitUntil(lambda: bool(kiosk.lookup.result_buttons), timeout=5000)
+    assert kiosk.lookup.result_buttons[0].title.text() == "Banana stand permit"

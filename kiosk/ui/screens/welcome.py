@@ -13,6 +13,7 @@ from kiosk.ui.widgets.buttons import ChoiceButton
 class WelcomeScreen(Screen):
     name = "welcome"
     language_chosen = Signal(str)
+    search_chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +31,11 @@ class WelcomeScreen(Screen):
             choice.clicked.connect(lambda _checked=False, code=language.code: self.language_chosen.emit(code))
             self.language_buttons[language.code] = choice
         self.layout_.addLayout(self.grid)
+        # Searching needs no language first: it finds words in any of them.
+        self.search_button = ChoiceButton("search", self)
+        self.search_button.setObjectName("welcomeSearchButton")
+        self.search_button.clicked.connect(self.search_chosen)
+        self.layout_.addWidget(self.search_button)
         self.layout_.addStretch(1)
         self.apply_large_print(False)
 
@@ -47,6 +53,15 @@ class WelcomeScreen(Screen):
             with use_language(language.code):
                 hint = _("Touch here to continue in this language")
             self.language_buttons[language.code].set_content(language.endonym, hint)
+        # The search button says so in every language: whoever reads any of them knows what it does.
+        here = _("Find city information")
+        others = []
+        for language in LANGUAGES:
+            with use_language(language.code):
+                text = _("Find city information")
+            if text != here:
+                others.append(text)
+        self.search_button.set_content(here, " · ".join(others))
 
     def first_focus(self) -> QWidget | None:
         return self.language_buttons[LANGUAGES[0].code]
