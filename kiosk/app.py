@@ -261,6 +261,8 @@ def wire_printing(window, settings: Settings, printer=None):
     from kiosk.ui.tasks import TaskRunner
 
     if printer is None:
+        if settings.printer.strip().lower() in ("", "none"):
+            return None  # the default: nothing to import (reportlab costs a start-up ~60 ms)
         from kiosk.printing.backends import printer_from_spec
 
         try:
@@ -434,12 +436,13 @@ def run_kiosk(
     settings: Settings, windowed: bool = False, exit_when_ready: bool = False, verbose: bool = False
 ) -> int:
 
-    from kiosk.ui.tasks import TaskRunner
+    from kiosk.ui.tasks import TaskRunner, after_first_paint
 
     app = _qt_application()
     window = _kiosk_window(settings)
     window.setWindowTitle(settings.building_name)
-    wire_printing(window, settings)
+    # The printer (and reportlab behind it) is not needed for the first frame.
+    after_first_paint(window, lambda: wire_printing(window, settings))
     if windowed:
         window.resize(1280, 900)
         window.show()
@@ -490,7 +493,7 @@ def run_demo(settings: Settings) -> int:
     from dataclasses import replace
 
     from kiosk.services.demo import seed_demo_queue
-    from kiosk.ui.tasks import TaskRunner
+    from kiosk.ui.tasks import TaskRunner, after_first_paint
 
     app = _qt_application()
     if not settings.open311_base_url:
@@ -503,7 +506,7 @@ def run_demo(settings: Settings) -> int:
         print(f"kiosk demo: a development 311 service at {server.url}")
     kiosk = _kiosk_window(settings)
     console = _console(settings)
-    wire_printing(kiosk, settings)
+    after_first_paint(kiosk, lambda: wire_printing(kiosk, settings))
     kiosk.setWindowTitle(f"{settings.building_name} · kiosk")
     screen = app.primaryScreen().availableGeometry()
     half = screen.width() // 2

@@ -261,6 +261,8 @@ class KioskWindow(QWidget):
         self.ticket.done.connect(self.reset)
 
         self._listen_for_scans()
+        with use_language(self.flow.visit.language):
+            self.welcome.add_search()
         self.overlay = IdleOverlay(self)
         self.idle = IdleWatcher(self, self.idle_seconds * 1000, self.idle_warning_seconds)
         self.idle.tick.connect(self._idle_tick)

@@ -31,13 +31,20 @@ class WelcomeScreen(Screen):
             choice.clicked.connect(lambda _checked=False, code=language.code: self.language_chosen.emit(code))
             self.language_buttons[language.code] = choice
         self.layout_.addLayout(self.grid)
-        # Searching needs no language first: it finds words in any of them.
+        self.search_button: ChoiceButton | None = None
+        self.layout_.addStretch(1)
+        self.apply_large_print(False)
+
+    def add_search(self) -> None:
+        """Searching needs no language first: it finds words in any of them. Added after the first frame
+        (each widget of the first frame delays it)."""
+        if self.search_button is not None:
+            return
         self.search_button = ChoiceButton("search", self)
         self.search_button.setObjectName("welcomeSearchButton")
         self.search_button.clicked.connect(self.search_chosen)
-        self.layout_.addWidget(self.search_button)
-        self.layout_.addStretch(1)
-        self.apply_large_print(False)
+        self.layout_.insertWidget(self.layout_.count() - 1, self.search_button)
+        self.retranslate()
 
     def apply_large_print(self, large: bool) -> None:
         # Two columns in both modes: the names are short, and all five languages stay in view.
@@ -53,6 +60,8 @@ class WelcomeScreen(Screen):
             with use_language(language.code):
                 hint = _("Touch here to continue in this language")
             self.language_buttons[language.code].set_content(language.endonym, hint)
+        if self.search_button is None:
+            return
         # The search button says so in every language: whoever reads any of them knows what it does.
         here = _("Find city information")
         others = []
