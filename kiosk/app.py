@@ -303,16 +303,18 @@ def wire_printing(window, settings: Settings, printer=None):
 
         return run
 
-    def issued(result) -> None:
+    def print_for_visitor(make_content, showing_it=lambda: None) -> None:
+        """Print what ``make_content(language)`` builds, in the visitor's language and print size; if it
+        fails while ``showing_it()`` still returns the visitor's screen, that screen says so."""
         visit = window.flow.visit
         language, large_print = visit.language, visit.large_print
 
         def job():
             # reportlab is imported here, on the worker, not on the way to the first frame.
             from kiosk.printing.content import Paper
-            from kiosk.printing.jobs import ReceiptPrinting, ticket_receipt
+            from kiosk.printing.jobs import ReceiptPrinting
 
-            content = ticket_receipt(result, language, settings.building_name, settings.zone)
+            content = make_content(language)
             return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
                 content, language, large_print
             )
@@ -320,44 +322,39 @@ def wire_printing(window, settings: Settings, printer=None):
         def failed(_exc: Exception) -> None:
             from kiosk.i18n import use_language
 
-            ticket = window.ticket
-            if ticket is not None and ticket.result is result:  # the visitor is still looking at it
-                with use_language(language):
-                    ticket.show_printer_problem()
-
-        runner.submit(tell_staff(job), None, failed)
-
-    def booked(booking, room_name: str) -> None:
-        visit = window.flow.visit
-        language, large_print = visit.language, visit.large_print
-
-        def job():
-            from kiosk.printing.content import Paper
-            from kiosk.printing.jobs import ReceiptPrinting, booking_receipt
-
-            content = booking_receipt(booking, room_name, settings.building_name, settings.zone)
-            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
-                content, language, large_print
-            )
-
-        def failed(_exc: Exception) -> None:
-            from kiosk.i18n import use_language
-
-            screen = window.room_booked
-            if screen is not None and screen.booking is booking:
+            screen = showing_it()
+            if screen is not None:
                 with use_language(language):
                     screen.show_printer_problem()
 
         runner.submit(tell_staff(job), None, failed)
 
+    def issued(result) -> None:
+        def content(language: str):
+            from kiosk.printing.jobs import ticket_receipt
+
+            return ticket_receipt(result, language, settings.building_name, settings.zone)
+
+        print_for_visitor(
+            content, lambda: window.ticket if window.ticket and window.ticket.result is result else None
+        )
+
+    def booked(booking, room_name: str) -> None:
+        def content(_language: str):
+            from kiosk.printing.jobs import booking_receipt
+
+            return booking_receipt(booking, room_name, settings.building_name, settings.zone)
+
+        screen = window.room_booked
+        print_for_visitor(
+            content, lambda: screen if screen is not None and screen.booking is booking else None
+        )
+
     def filed(request) -> None:
-        visit = window.flow.visit
-        language, large_print = visit.language, visit.large_print
+        def content(_language: str):
+            from kiosk.printing.content import RequestReceipt
 
-        def job():
-            from kiosk.printing.content import Paper, RequestReceipt
-
-            content = RequestReceipt(
+            return RequestReceipt(
                 reference=request.reference,
                 service_name=request.service_name,
                 summary=request.description[:300],
@@ -366,36 +363,22 @@ def wire_printing(window, settings: Settings, printer=None):
                 qr_payload=request.qr_payload,
                 timezone=settings.zone,
             )
-            from kiosk.printing.jobs import ReceiptPrinting
 
-            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
-                content, language, large_print
-            )
-
-        def failed(_exc: Exception) -> None:
-            from kiosk.i18n import use_language
-
-            screen = window.report_done
-            if screen is not None and screen.request is request:
-                with use_language(language):
-                    screen.show_printer_problem()
-
-        runner.submit(tell_staff(job), None, failed)
+        screen = window.report_done
+        print_for_visitor(
+            content, lambda: screen if screen is not None and screen.request is request else None
+        )
 
     def answer(entry, bureau) -> None:
-        visit = window.flow.visit
-        language, large_print = visit.language, visit.large_print
-
-        def job():
+        def content(language: str):
             from datetime import UTC, datetime
 
-            from kiosk.printing.content import InfoSheet, Paper
-            from kiosk.printing.jobs import ReceiptPrinting
+            from kiosk.printing.content import InfoSheet
 
             def pick(texts: dict[str, str] | None) -> str:
                 return (texts or {}).get(language) or (texts or {}).get("en", "")
 
-            content = InfoSheet(
+            return InfoSheet(
                 title=entry.title(language),
                 paragraphs=(entry.summary(language),),
                 building=settings.building_name,
@@ -407,11 +390,8 @@ def wire_printing(window, settings: Settings, printer=None):
                 url=entry.url or (bureau.url if bureau else ""),
                 timezone=settings.zone,
             )
-            return ReceiptPrinting(printer, Paper(settings.printer_paper)).print_content(
-                content, language, large_print
-            )
 
-        runner.submit(tell_staff(job), None, lambda _exc: None)
+        print_for_visitor(content)
 
     window.ticket_issued.connect(issued)
     window.room_booking_made.connect(booked)

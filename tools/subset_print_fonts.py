@@ -15,12 +15,14 @@ Run after adding text that may use rare characters (the translations, resources/
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
+
+# The same characters as the screen's font: the common Traditional Chinese and all our own text.
+from subset_cjk_font import big5_level1, project_text
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kiosk" / "resources" / "fonts"
@@ -43,23 +45,6 @@ LATIN_CYRILLIC_RANGES = (
     (0x2600, 0x2700),  # miscellaneous symbols (the phone)
     (0xFFFD, 0xFFFE),  # replacement character
 )
-
-
-def big5_level1() -> set[str]:
-    chars = set()
-    for lead in range(0xA4, 0xC7):
-        for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
-            with contextlib.suppress(UnicodeDecodeError):
-                chars.add(bytes([lead, trail]).decode("big5"))
-    return chars
-
-
-def project_text() -> set[str]:
-    chars: set[str] = set()
-    for pattern in ("kiosk/translations/**/*.po", "kiosk/resources/**/*.json"):
-        for path in ROOT.glob(pattern):
-            chars.update(path.read_text(encoding="utf-8"))
-    return chars
 
 
 def _subset(font: TTFont, text: str, target: Path) -> None:
