@@ -105,6 +105,12 @@ class Ticket:
     finished_at: datetime | None = None
     recall_count: int = 0
     transferred_from_id: int | None = None
+    # The language the visitor used at check-in: the display announces the call in it too.
+    language: str = "en"
+    # How the visit began: "kiosk", "desk" (a walk-in entered by reception) or "appointment".
+    channel: str = "kiosk"
+    # The visitor asked for an accommodation (accessibility priority, an interpreter, a seat).
+    accommodation: bool = False
     id: int | None = None
 
     def _check(self, action: str) -> None:

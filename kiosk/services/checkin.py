@@ -28,7 +28,15 @@ def list_services(ctx: ServiceContext) -> list[QueueService]:
     return sorted((s for s in services if s.active), key=lambda s: (s.sort_order, s.code))
 
 
-def check_in(ctx: ServiceContext, service_code: str, first_name: str | None = None) -> CheckInResult:
+def check_in(
+    ctx: ServiceContext,
+    service_code: str,
+    first_name: str | None = None,
+    *,
+    language: str = "en",
+    channel: str = "kiosk",
+    accommodation: bool = False,
+) -> CheckInResult:
     name = clean_first_name(first_name)
     now = ctx.now()
     service_date = ctx.today()
@@ -47,6 +55,9 @@ def check_in(ctx: ServiceContext, service_code: str, first_name: str | None = No
                 queued_at=now,
                 first_name=name,
                 priority=service.priority,
+                language=language,
+                channel=channel,
+                accommodation=accommodation,
             )
         )
         waiting = uow.tickets.waiting()

@@ -87,6 +87,9 @@ class TicketRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
     transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    channel: Mapped[str] = mapped_column(String(16), default="kiosk")
+    accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         # A number is issued once per day and service; continuations of a transfer reuse the

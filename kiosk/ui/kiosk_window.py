@@ -340,7 +340,10 @@ class KioskWindow(QWidget):
             if isinstance(exc, InvalidInput):
                 self.name_screen.field.setFocus()
 
-        self.runner.submit(lambda: checkin.check_in(ctx, code, first_name), issued, failed)
+        language = visit.language
+        self.runner.submit(
+            lambda: checkin.check_in(ctx, code, first_name, language=language), issued, failed
+        )
 
     # -- city information -------------------------------------------------------------------------
     def search_from_welcome(self) -> None:

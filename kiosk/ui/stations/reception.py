@@ -398,7 +398,7 @@ class ReceptionConsole(QMainWindow):
             return
         ctx, name = self.ctx, self.walkin_name.text()
         self._run(
-            lambda: checkin.check_in(ctx, code, name),
+            lambda: checkin.check_in(ctx, code, name, channel="desk"),
             lambda r: self._walkin_added(r),
         )
 
