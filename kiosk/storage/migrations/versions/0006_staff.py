@@ -1,6 +1,6 @@
-"""Staff accounts, the audit log and the visitor log of the security desk.
+"""Staff accounts, their sign-in attempts and the audit log of staff actions.
 
-Revision ID: 0006_security
+Revision ID: 0006_staff
 Revises: 0005_ticket_details
 Create Date: 2026-11-26
 """
@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 
-revision = "0006_security"
+revision = "0006_staff"
 down_revision = "0005_ticket_details"
 branch_labels = None
 depends_on = None
