@@ -21,6 +21,10 @@ class ServiceContext:
     clock: Clock
     timezone: ZoneInfo
     room_hours: RoomHours = field(default_factory=RoomHours)
+    # Who acts, for the audit log: the signed-in staff member's user name ("" for visitors), and
+    # the station they act from.
+    actor: str = ""
+    station: str = ""
 
     def now(self) -> datetime:
         return self.clock.now()

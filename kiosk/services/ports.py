@@ -10,6 +10,7 @@ from typing import Protocol, Self
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, Room
 from kiosk.domain.services import QueueService
+from kiosk.domain.staff import AuditEntry, StaffUser
 from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import Ticket
 
@@ -176,6 +177,25 @@ class StationRepository(Protocol):
     def printers(self) -> list[PrinterState]: ...
 
 
+class StaffRepository(Protocol):
+    def get(self, username: str) -> StaffUser | None:
+        """For update: sign-in counts attempts on the row it read."""
+
+    def add(self, user: StaffUser) -> StaffUser: ...
+
+    def save(self, user: StaffUser) -> None: ...
+
+    def all(self) -> list[StaffUser]: ...
+
+
+class AuditLog(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+
+    def between(self, start: datetime, end: datetime, limit: int = 1000) -> list[AuditEntry]: ...
+
+    def delete_before(self, cutoff: datetime) -> int: ...
+
+
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""
 
@@ -193,6 +213,8 @@ class UnitOfWork(Protocol):
     requests: RequestRepository
     request_changes: ChangeMarker
     stations: StationRepository
+    staff: StaffRepository
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
 

@@ -11,6 +11,7 @@ from kiosk.domain.queue import estimate_wait
 from kiosk.domain.services import QueueService
 from kiosk.domain.text import N_
 from kiosk.domain.tickets import Ticket
+from kiosk.services import audit
 from kiosk.services.context import ServiceContext
 from kiosk.services.estimates import current_estimate_inputs
 from kiosk.services.ports import UnitOfWork
@@ -71,13 +72,17 @@ def call_next(ctx: ServiceContext, counter: str) -> Ticket:
             raise QueueEmpty()
         ticket.call(counter, now)
         uow.tickets.save(ticket)
+        audit.record(uow, ctx, "queue.call", ticket.number, f"counter {counter}")
         uow.changes.bump()
         uow.commit()
     return ticket
 
 
 def _change(
-    ctx: ServiceContext, ticket_id: int, action: Callable[[UnitOfWork, Ticket], Ticket | None]
+    ctx: ServiceContext,
+    ticket_id: int,
+    name: str,
+    action: Callable[[UnitOfWork, Ticket], Ticket | None],
 ) -> Ticket:
     with ctx.uow(write=True) as uow:
         ticket = uow.tickets.get(ticket_id)
@@ -85,6 +90,9 @@ def _change(
             raise NotFound()
         result = action(uow, ticket) or ticket
         uow.tickets.save(ticket)
+        audit.record(
+            uow, ctx, f"queue.{name}", ticket.number, result.service_code if result is not ticket else ""
+        )
         uow.changes.bump()
         uow.commit()
     return result
@@ -92,31 +100,31 @@ def _change(
 
 def recall(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, lambda _uow, t: t.recall(now))
+    return _change(ctx, ticket_id, "recall", lambda _uow, t: t.recall(now))
 
 
 def start_serving(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, lambda _uow, t: t.start_serving(now))
+    return _change(ctx, ticket_id, "start_serving", lambda _uow, t: t.start_serving(now))
 
 
 def finish(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, lambda _uow, t: t.finish(now))
+    return _change(ctx, ticket_id, "finish", lambda _uow, t: t.finish(now))
 
 
 def no_show(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, lambda _uow, t: t.mark_no_show(now))
+    return _change(ctx, ticket_id, "no_show", lambda _uow, t: t.mark_no_show(now))
 
 
 def requeue(ctx: ServiceContext, ticket_id: int) -> Ticket:
-    return _change(ctx, ticket_id, lambda _uow, t: t.requeue())
+    return _change(ctx, ticket_id, "requeue", lambda _uow, t: t.requeue())
 
 
 def cancel(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, lambda _uow, t: t.cancel(now))
+    return _change(ctx, ticket_id, "cancel", lambda _uow, t: t.cancel(now))
 
 
 def transfer(ctx: ServiceContext, ticket_id: int, service_code: str) -> Ticket:
@@ -131,4 +139,4 @@ def transfer(ctx: ServiceContext, ticket_id: int, service_code: str) -> Ticket:
         continuation.priority = max(ticket.priority, target.priority)
         return uow.tickets.add(continuation)
 
-    return _change(ctx, ticket_id, move)
+    return _change(ctx, ticket_id, "transfer", move)

@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, BookingStatus, Room, SlotTaken
 from kiosk.domain.services import QueueService
+from kiosk.domain.staff import AuditEntry, Role, StaffUser
 from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
 from kiosk.storage.models import (
+    AuditRow,
     BookingRow,
     ChangeCounterRow,
     QueueServiceRow,
@@ -24,6 +26,7 @@ from kiosk.storage.models import (
     RoomRow,
     RoomSlotRow,
     ServiceRequestRow,
+    StaffUserRow,
     StationPrinterRow,
     SyncStateRow,
     TicketRow,
@@ -503,3 +506,94 @@ class SqlStationRepository:
 
 def _to_printer(row: StationPrinterRow) -> PrinterState:
     return PrinterState(row.station, row.ok, row.message, row.since, row.checked_at)
+
+
+_STAFF_FIELDS = [f.name for f in fields(StaffUser)]
+
+
+def _to_staff(row: StaffUserRow) -> StaffUser:
+    values = {name: getattr(row, name) for name in _STAFF_FIELDS}
+    values["role"] = Role(row.role)
+    return StaffUser(**values)
+
+
+class SqlStaffRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, username: str, lock: bool = False) -> StaffUserRow | None:
+        statement = select(StaffUserRow).where(StaffUserRow.username == username)
+        if lock and self.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).first()
+
+    def get(self, username: str) -> StaffUser | None:
+        row = self._row(username, lock=True)
+        return _to_staff(row) if row else None
+
+    def add(self, user: StaffUser) -> StaffUser:
+        row = StaffUserRow()
+        for name in _STAFF_FIELDS:
+            if name != "id":
+                value = getattr(user, name)
+                setattr(row, name, value.value if isinstance(value, Role) else value)
+        self.session.add(row)
+        self.session.flush()
+        user.id = row.id
+        return user
+
+    def save(self, user: StaffUser) -> None:
+        row = self._row(user.username)
+        if row is None:
+            raise LookupError(f"staff user {user.username} vanished")
+        for name in _STAFF_FIELDS:
+            if name not in ("id", "username"):
+                value = getattr(user, name)
+                setattr(row, name, value.value if isinstance(value, Role) else value)
+        self.session.flush()
+
+    def all(self) -> list[StaffUser]:
+        return [
+            _to_staff(r) for r in self.session.scalars(select(StaffUserRow).order_by(StaffUserRow.username))
+        ]
+
+
+class SqlAuditLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        self.session.add(
+            AuditRow(
+                at=entry.at,
+                actor=entry.actor,
+                station=entry.station,
+                action=entry.action,
+                subject=entry.subject,
+                detail=entry.detail,
+            )
+        )
+        self.session.flush()
+
+    def between(self, start: datetime, end: datetime, limit: int = 1000) -> list[AuditEntry]:
+        rows = self.session.scalars(
+            select(AuditRow)
+            .where(AuditRow.at >= start, AuditRow.at < end)
+            .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditEntry(
+                at=r.at,
+                actor=r.actor,
+                station=r.station,
+                action=r.action,
+                subject=r.subject,
+                detail=r.detail,
+                id=r.id,
+            )
+            for r in rows
+        ]
+
+    def delete_before(self, cutoff: datetime) -> int:
+        return self.session.execute(delete(AuditRow).where(AuditRow.at < cutoff)).rowcount or 0

@@ -12,10 +12,12 @@ from kiosk.storage.database import WRITE_OPTION
 from kiosk.storage.repositories import (
     REQUEST_CHANGES,
     ROOM_CHANGES,
+    SqlAuditLog,
     SqlChangeMarker,
     SqlRequestRepository,
     SqlRoomRepository,
     SqlServiceRepository,
+    SqlStaffRepository,
     SqlStationRepository,
     SqlTicketRepository,
 )
@@ -39,6 +41,8 @@ class SqlUnitOfWork:
         self.requests = SqlRequestRepository(self.session)
         self.request_changes = SqlChangeMarker(self.session, REQUEST_CHANGES)
         self.stations = SqlStationRepository(self.session)
+        self.staff = SqlStaffRepository(self.session)
+        self.audit = SqlAuditLog(self.session)
         return self
 
     def __exit__(
