@@ -18,6 +18,7 @@ class FakeStore:
         self.version = 0
         self.next_id = 1
         self.commits = 0
+        self.audit: list = []
 
 
 class FakeTickets:
@@ -108,6 +109,22 @@ class FakeChanges:
         return self.store.version
 
 
+class FakeAuditLog:
+    """Entries land in the store only when the unit of work commits, as in the database."""
+
+    def __init__(self) -> None:
+        self.pending: list = []
+
+    def add(self, entry) -> None:
+        self.pending.append(entry)
+
+    def between(self, start, end, limit=1000):
+        return []
+
+    def delete_before(self, cutoff) -> int:
+        return 0
+
+
 class FakeUnitOfWork:
     """Commits copy the work into the store; leaving without commit throws it away."""
 
@@ -121,6 +138,7 @@ class FakeUnitOfWork:
         self.tickets = FakeTickets(self.store)
         self.services = FakeServices(self.store)
         self.changes = FakeChanges(self.store)
+        self.audit = FakeAuditLog()
         self._committed = False
         return self
 
@@ -134,6 +152,8 @@ class FakeUnitOfWork:
         self._committed = True
         self.store.version += self.changes.pending
         self.changes.pending = 0
+        self.store.audit.extend(self.audit.pending)
+        self.audit.pending = []
         self.store.commits += 1
 
 
