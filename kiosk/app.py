@@ -22,8 +22,12 @@ log = logging.getLogger(__name__)
 class Backend:
     ctx: ServiceContext
     engine: object
+    # Held open while the station runs, so that `kiosk db restore` sees it (kiosk/storage/backup.py).
+    presence: object | None = None
 
     def dispose(self) -> None:
+        if self.presence is not None:
+            self.presence.close()
         self.engine.dispose()
 
 
@@ -107,7 +111,9 @@ def build_backend(settings: Settings, clock: Clock | None = None, seed: bool = T
             log.info("Added %d queue services", added)
         if ensure_rooms(ctx):
             log.info("Added the default discussion rooms")
-    return Backend(ctx=ctx, engine=engine)
+    from kiosk.storage.backup import StationPresence
+
+    return Backend(ctx=ctx, engine=engine, presence=StationPresence(settings.effective_database_url))
 
 
 def configure_logging(settings: Settings, verbose: bool = False) -> Path:
@@ -157,6 +163,7 @@ def _connect_when_ready(
     on_ready=None,
     retry_ms: int = 5000,
     logging_verbose: bool | None = None,
+    first_paint=None,
 ) -> None:
     """After the first frame, open the database off the UI thread; the stations fill in when it is ready.
 
@@ -188,7 +195,7 @@ def _connect_when_ready(
             runner.submit(lambda: configure_logging(settings, logging_verbose))
         attempt()
 
-    after_first_paint(stations[0], start)
+    after_first_paint(first_paint or stations[0], start)
 
 
 def _announce_ready_and_quit(app) -> None:
@@ -453,14 +460,32 @@ def _with_sync(app, window, runner, settings: Settings, backend: Backend) -> Non
     runner.submit(lambda: start_sync(settings, backend), started)
 
 
+def staff_session(window, settings: Settings, roles):
+    """Put a staff station behind a sign-in for ``roles`` (admins may use every station)."""
+    from datetime import timedelta
+
+    from kiosk.ui.stations.session import StaffSession
+
+    return StaffSession(
+        window,
+        roles,
+        station=station_name(settings),
+        language=settings.staff_language,
+        lock_for=timedelta(minutes=settings.staff_lockout_minutes),
+        idle_sign_out_minutes=settings.staff_idle_sign_out_minutes,
+    )
+
+
 def run_staff(settings: Settings) -> int:
+    from kiosk.domain.staff import Role
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
     console = _console(settings)
     console.resize(1400, 860)
-    console.show()
-    _connect_when_ready(settings, [console], TaskRunner(console))
+    session = staff_session(console, settings, (Role.RECEPTION,))
+    session.start()
+    _connect_when_ready(settings, [session], TaskRunner(session), first_paint=session.dialog)
     return _exec(app)
 
 
@@ -501,4 +526,42 @@ def run_demo(settings: Settings) -> int:
         _with_sync(app, kiosk, runner, settings, backend)
 
     _connect_when_ready(settings, [kiosk, console], runner, on_ready=seeded)
+    return _exec(app)
+
+
+def run_display(
+    settings: Settings, windowed: bool = False, language: str | None = None, sound: bool = True
+) -> int:
+    """The now-serving display, for a second screen in the waiting area: fullscreen, calls heard."""
+    from kiosk.ui.stations.display import DisplayWindow
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    announcer = None
+    if sound:
+        from kiosk.speech.announcer import ChimeAnnouncer
+
+        announcer = ChimeAnnouncer.with_espeak(chinese=settings.chinese_voice)
+        app.aboutToQuit.connect(announcer.close)
+    window = DisplayWindow(
+        language=language or settings.default_language,
+        building_name=settings.building_name,
+        announcer=announcer,
+        poll_interval_ms=settings.poll_interval_ms,
+    )
+    if windowed:
+        window.resize(1280, 720)
+        window.show()
+    else:
+        window.showFullScreen()
+
+    def listen(backend: Backend) -> None:
+        # On PostgreSQL a call at a console on another machine is heard at once (LISTEN/NOTIFY).
+        from kiosk.storage.notify import change_feed_for
+
+        feed = change_feed_for(backend.engine)
+        if feed is not None:
+            window.listen(feed)
+
+    _connect_when_ready(settings, [window], TaskRunner(window), on_ready=listen)
     return _exec(app)

@@ -44,10 +44,30 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("kiosk", help="the visitor kiosk (the default)")
     commands.add_parser("staff", help="the reception console")
     commands.add_parser("demo", help="kiosk and reception console side by side, with demo data")
+    shown = commands.add_parser("display", help="the now-serving display for the waiting area (fullscreen)")
+    shown.add_argument("--window", action="store_true", help="in a window, not fullscreen")
+    shown.add_argument("--lang", help="the screen's language (default: the default_language setting)")
+    shown.add_argument("--no-sound", action="store_true", help="no chime and no spoken calls")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="bring the database to the newest schema")
     db_commands.add_parser("current", help="print the database's schema revision")
+    db_backup = db_commands.add_parser(
+        "backup", help="copy the SQLite database to FILE (safe while stations are running)"
+    )
+    db_backup.add_argument("file", type=Path)
+    db_restore = db_commands.add_parser(
+        "restore", help="replace the SQLite database with the backup FILE (stop every station first)"
+    )
+    db_restore.add_argument("file", type=Path)
+    commands.add_parser(
+        "doctor", help="check the database, fonts, speech, printer and central service; say how to fix them"
+    )
+    selftest = commands.add_parser(
+        "self-test", help="check visitors in at the kiosk offscreen on a throwaway database; print to PDF"
+    )
+    selftest.add_argument("--visits", type=int, default=1, help="how many visitors (default 1)")
+    selftest.add_argument("--pdf-dir", type=Path, help="print each ticket as a PDF file here")
     shot = commands.add_parser("screenshot", help="render a screen to PNG (offscreen)")
     shot.add_argument("screen", nargs="?", help="the screen's name (see --list)")
     shot.add_argument("--list", action="store_true", help="name the screens that can be rendered")
@@ -96,6 +116,12 @@ def _parser() -> argparse.ArgumentParser:
     state = room.add_mutually_exclusive_group()
     state.add_argument("--inactive", action="store_true", help="no longer offered for booking")
     state.add_argument("--active", action="store_true", help="offered again")
+    from kiosk import cli_users
+
+    cli_users.add_parser(commands)
+    from kiosk import cli_report
+
+    cli_report.add_parser(commands)
     config = commands.add_parser("config", help="show the settings in force and where they come from")
     config.add_argument(
         "--init", action="store_true", help="write a settings file with every option documented"
@@ -120,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         return _screenshot(args)
     if command == "db":
         return _db(settings, args)
+    if command == "doctor":
+        from kiosk.doctor import report, run_checks
+
+        return report(run_checks(settings, config_path()))
+    if command == "self-test":
+        return _self_test(args)
     if command == "print-test":
         return _print_test(settings, args)
     if command == "rooms":
@@ -128,7 +160,26 @@ def main(argv: list[str] | None = None) -> int:
         return _sync(settings, args)
     if command == "catalog":
         return _catalog(settings, args)
+    if command == "users":
+        from kiosk import cli_users
 
+        return cli_users.run(settings, args)
+    if command == "report":
+        from kiosk import cli_report
+
+        return cli_report.run(settings, args)
+
+    if command == "display":
+        from kiosk.app import configure_logging, run_display
+        from kiosk.i18n import LANGUAGE_CODES
+
+        if args.lang and args.lang not in LANGUAGE_CODES:
+            print(f"kiosk: --lang must be one of {', '.join(LANGUAGE_CODES)}", file=sys.stderr)
+            return 2
+        configure_logging(settings, args.verbose)
+        return run_display(
+            settings, windowed=args.windowed or args.window, language=args.lang, sound=not args.no_sound
+        )
     from kiosk.app import configure_logging, run_demo, run_kiosk, run_staff
 
     if command != "kiosk":
@@ -377,7 +428,43 @@ def _rooms(settings, args) -> int:
         backend.dispose()
 
 
+def _self_test(args) -> int:
+    import tempfile
+
+    from kiosk.selftest import SelfTestError, run
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-self-test-") as tmp:
+        try:
+            return run(args.visits, Path(tmp), args.pdf_dir)
+        except SelfTestError as exc:
+            print(f"kiosk: self-test failed: {exc}", file=sys.stderr)
+            return 1
+
+
+def _db_backup(settings, args) -> int:
+    from kiosk.storage.backup import BackupError, backup, restore
+
+    try:
+        if args.db_command == "backup":
+            result = backup(settings.effective_database_url, args.file)
+            print(
+                f"Backed up to {result.path} ({result.size / 1e6:.1f} MB, {result.tickets} tickets, "
+                f"schema {result.revision}); integrity check ok"
+            )
+        else:
+            restored = restore(settings.effective_database_url, args.file)
+            print(f"Restored {restored.database} from {args.file} (schema {restored.revision})")
+            if restored.safety_copy:
+                print(f"The database it replaced is kept at {restored.safety_copy}")
+    except BackupError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _db(settings, args) -> int:
+    if args.db_command in ("backup", "restore"):
+        return _db_backup(settings, args)
     from kiosk.storage.database import make_engine
     from kiosk.storage.migrate import current_revision, upgrade
 

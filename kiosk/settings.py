@@ -106,6 +106,34 @@ SETTINGS: tuple[Option, ...] = (
         10,
         "A room booking not checked in this many minutes after it starts is released for others.",
     ),
+    Option("staff_lockout_minutes", 15, "Five wrong sign-ins lock a staff account for this many minutes."),
+    Option(
+        "staff_idle_sign_out_minutes",
+        30,
+        "A staff station left without input this many minutes signs its user out (0: never).",
+    ),
+    Option(
+        "retention_visitor_log_days",
+        90,
+        "Days the security desk's visitor log keeps names; older visits keep only times and counts.",
+    ),
+    Option(
+        "retention_ticket_names_days",
+        1,
+        "Days a queue ticket keeps the visitor's first name (from the end of its day).",
+    ),
+    Option(
+        "retention_request_personal_days",
+        30,
+        "Days after a request reached the central service that the kiosk keeps the visitor's name, "
+        "e-mail and phone (the city's own copy is kept by its policy).",
+    ),
+    Option(
+        "retention_audit_days",
+        365,
+        "Days the audit log of staff actions is kept (it holds user names and ticket numbers, "
+        "no visitor names).",
+    ),
 )
 _BY_NAME = {o.name: o for o in SETTINGS}
 PRINTER_KINDS = ("none", "pdf", "cups", "system", "escpos")
@@ -138,6 +166,12 @@ class Settings:
     rooms_close: str = "17:00"
     room_slot_minutes: int = 30
     room_grace_minutes: int = 10
+    staff_lockout_minutes: int = 15
+    staff_idle_sign_out_minutes: int = 30
+    retention_visitor_log_days: int = 90
+    retention_ticket_names_days: int = 1
+    retention_request_personal_days: int = 30
+    retention_audit_days: int = 365
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -220,6 +254,19 @@ def _validate(settings: Settings) -> None:
     for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms", "sync_interval_seconds"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")
+    for name in (
+        "staff_lockout_minutes",
+        "retention_visitor_log_days",
+        "retention_ticket_names_days",
+        "retention_request_personal_days",
+        "retention_audit_days",
+    ):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{where.get(name)}: {name} must be at least 1")
+    if settings.staff_idle_sign_out_minutes < 0:
+        raise SettingsError(
+            f"{where.get('staff_idle_sign_out_minutes')}: staff_idle_sign_out_minutes must be 0 or more"
+        )
     opens, closes = (_clock_time(settings, name) for name in ("rooms_open", "rooms_close"))
     if opens >= closes:
         raise SettingsError(f"{where.get('rooms_close')}: rooms_close must be later than rooms_open")
