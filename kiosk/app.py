@@ -242,7 +242,7 @@ def _speaker():
 def _kiosk_window(settings: Settings):
     from kiosk.ui.kiosk_window import KioskWindow
 
-    return KioskWindow(
+    window = KioskWindow(
         speaker=_speaker(),
         building_name=settings.building_name,
         building_address=settings.building_address,
@@ -253,6 +253,8 @@ def _kiosk_window(settings: Settings):
         chinese_voice=settings.chinese_voice,
         catalogue_dir=settings.data_path,
     )
+    window.feedback_url = settings.feedback_url
+    return window
 
 
 def wire_printing(window, settings: Settings, printer=None):
@@ -340,7 +342,16 @@ def wire_printing(window, settings: Settings, printer=None):
         def content(language: str):
             from kiosk.printing.jobs import ticket_receipt
 
-            return ticket_receipt(result, language, settings.building_name, settings.zone)
+            receipt = ticket_receipt(result, language, settings.building_name, settings.zone)
+            if settings.feedback_url and window.ctx is not None:
+                # A phone can rate the visit: the link carries an unguessable token, not the number.
+                from dataclasses import replace
+
+                from kiosk.services import feedback
+
+                token = feedback.visit_token(window.ctx, result.ticket.id)
+                receipt = replace(receipt, qr_payload=feedback.feedback_link(settings.feedback_url, token))
+            return receipt
 
         print_for_visitor(
             content, lambda: window.ticket if window.ticket and window.ticket.result is result else None
@@ -419,6 +430,26 @@ def _console(settings: Settings):
     )
 
 
+def _one_kiosk_per_machine(settings: Settings):
+    """A lock held while the kiosk runs: a second kiosk on the same data would cover the first one's
+    screen and fight over its printer. Returns None (after saying why) when another kiosk holds it."""
+    import sys
+
+    from PySide6.QtCore import QLockFile
+
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(settings.data_path / "kiosk.lock"))
+    # A lock left by a kiosk that crashed is taken over (Qt checks that its process is gone).
+    if not lock.tryLock(200):
+        print(
+            f"kiosk: another kiosk is already running on this machine ({settings.data_path}); not starting a second",
+            file=sys.stderr,
+        )
+        log.warning("A second kiosk was refused: another one holds %s", settings.data_path / "kiosk.lock")
+        return None
+    return lock
+
+
 def run_kiosk(
     settings: Settings, windowed: bool = False, exit_when_ready: bool = False, verbose: bool = False
 ) -> int:
@@ -426,8 +457,18 @@ def run_kiosk(
     from kiosk.ui.tasks import TaskRunner, after_first_paint
 
     app = _qt_application()
+    instance = _one_kiosk_per_machine(settings)
+    if instance is None:
+        return 1
     window = _kiosk_window(settings)
     window.setWindowTitle(settings.building_name)
+    if not windowed:
+        from kiosk.ui.lockdown import KioskLockdown
+
+        window.lockdown = KioskLockdown(window, lambda: window.ctx, language=settings.staff_language)
+        window.lockdown.exit_granted.connect(lambda _admin: app.quit())
+        # The smoke run's own way out (Qt 6 cancels a quit that a window refuses to close for).
+        window.lockdown.allow_close = exit_when_ready
     # The printer (and reportlab behind it) is not needed for the first frame.
     after_first_paint(window, lambda: wire_printing(window, settings))
     if windowed:
@@ -486,6 +527,52 @@ def run_staff(settings: Settings) -> int:
     session = staff_session(console, settings, (Role.RECEPTION,))
     session.start()
     _connect_when_ready(settings, [session], TaskRunner(session), first_paint=session.dialog)
+    return _exec(app)
+
+
+def desk_printing(settings: Settings, printer=None):
+    """What the security desk prints, on the printer setting; a PDF in the data directory when none works."""
+    from kiosk.printing.badges import DeskPrinting
+    from kiosk.printing.content import Paper
+
+    if printer is None and settings.printer.strip().lower() not in ("", "none"):
+        from kiosk.printing.backends import printer_from_spec
+
+        try:
+            printer = printer_from_spec(settings.printer)
+        except ValueError as exc:
+            log.error("The desk saves PDFs: the printer setting %r is not usable (%s)", settings.printer, exc)
+    return DeskPrinting(
+        printer=printer,
+        fallback_dir=settings.data_path / "printed",
+        building=settings.building_name,
+        zone=settings.zone,
+        # A receipt printer prints badges on its roll; any other takes 4 x 3 in labels.
+        paper=Paper.ROLL_80MM if settings.printer_paper == "80mm" else Paper.LETTER,
+    )
+
+
+def security_desk(settings: Settings, printer=None):
+    from kiosk.ui.stations.security_desk import SecurityDesk
+
+    return SecurityDesk(
+        language=settings.staff_language,
+        poll_interval_ms=settings.poll_interval_ms,
+        printing=desk_printing(settings, printer),
+        badge_hours=settings.visitor_badge_hours,
+        station=station_name(settings),
+        catalogue_dir=settings.data_path,
+    )
+
+
+def run_security(settings: Settings) -> int:
+    from kiosk.ui.tasks import TaskRunner
+
+    app = _qt_application()
+    desk = security_desk(settings)
+    desk.resize(1500, 900)
+    desk.show()
+    _connect_when_ready(settings, [desk], TaskRunner(desk))
     return _exec(app)
 
 

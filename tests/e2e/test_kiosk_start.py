@@ -41,3 +41,35 @@ def test_kiosk_second_start_on_an_existing_database(kiosk):
     assert_no_traceback(result)
     log_text = (kiosk.data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "Upgrading the database schema" not in log_text
+
+
+def test_a_second_kiosk_on_the_same_machine_is_refused_and_the_first_stays(kiosk):
+    import subprocess
+    import sys
+
+    first = subprocess.Popen(
+        [sys.executable, "-m", "kiosk"],
+        env=kiosk.env,
+        cwd=kiosk.data_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lock = kiosk.data_dir / "kiosk.lock"
+        deadline = time.monotonic() + START_TIMEOUT
+        while not lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert lock.exists()
+        second = kiosk.run("--exit-when-ready", timeout=START_TIMEOUT)
+        assert second.returncode == 1
+        assert "another kiosk is already running" in second.stderr
+        assert "kiosk: ready" not in second.stdout
+        assert_no_traceback(second)
+        assert first.poll() is None, "the first kiosk must keep running"
+    finally:
+        first.kill()
+        first.communicate(timeout=10)
+    # Once the first is gone (even killed), a kiosk starts again: the stale lock is taken over.
+    again = kiosk.run("--exit-when-ready", timeout=START_TIMEOUT)
+    assert again.returncode == 0, again.stderr
