@@ -179,6 +179,7 @@ def _connect_when_ready(
             station.attach(backend.ctx)
         if on_ready:
             on_ready(backend)
+        _purge_daily(settings, backend, runner)
 
     def failed(exc: Exception) -> None:
         log.error("Cannot open the database (%s); retrying in %d s", type(exc).__name__, retry_ms // 1000)
@@ -196,6 +197,41 @@ def _connect_when_ready(
         attempt()
 
     after_first_paint(first_paint or stations[0], start)
+
+
+PURGE_INTERVAL_MS = 24 * 3600 * 1000
+
+
+def retention_of(settings: Settings):
+    from kiosk.services.privacy import Retention
+
+    return Retention(
+        visitor_log_days=settings.retention_visitor_log_days,
+        ticket_names_days=settings.retention_ticket_names_days,
+        request_personal_days=settings.retention_request_personal_days,
+        audit_days=settings.retention_audit_days,
+    )
+
+
+def _purge_daily(settings: Settings, backend: Backend, runner) -> None:
+    """Personal data past its retention goes at start and every day after, off the UI thread."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.services.privacy import purge
+
+    retention = retention_of(settings)
+
+    def run() -> None:
+        runner.submit(
+            lambda: purge(backend.ctx, retention),
+            None,
+            lambda exc: log.error("Retention purge failed: %s", type(exc).__name__),
+        )
+
+    timer = QTimer(runner, interval=PURGE_INTERVAL_MS)
+    timer.timeout.connect(run)
+    timer.start()
+    run()
 
 
 def _announce_ready_and_quit(app) -> None:
@@ -254,6 +290,8 @@ def _kiosk_window(settings: Settings):
         catalogue_dir=settings.data_path,
     )
     window.feedback_url = settings.feedback_url
+    window.visitor_self_sign_in = settings.visitor_self_sign_in
+    window.visitor_badge_hours = settings.visitor_badge_hours
     return window
 
 

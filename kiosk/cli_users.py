@@ -48,7 +48,7 @@ def _read_secret(args) -> str | None:
     return first
 
 
-def _operator() -> str:
+def operator() -> str:
     """Who ran the command, for the audit log: the operating-system account."""
     try:
         login = getpass.getuser()
@@ -67,7 +67,7 @@ def run(settings, args) -> int:
     from kiosk.services import staff
 
     backend = build_backend(settings, seed=False)
-    ctx = replace(backend.ctx, actor=_operator(), station="command line")
+    ctx = replace(backend.ctx, actor=operator(), station="command line")
     try:
         if args.users_command == "list":
             users = staff.list_users(ctx)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from kiosk.domain.feedback import Feedback
+from kiosk.domain.queue import CallState, Counter, QueueRules
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, Room
 from kiosk.domain.services import QueueService
 from kiosk.domain.staff import AuditEntry, StaffUser
 from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import Ticket
+from kiosk.domain.visitors import Visit
 
 
 class Clock(Protocol):
@@ -30,6 +34,31 @@ class Speaker(Protocol):
 
     def say(self, text: str, language: str) -> int:
         """Speak instead of whatever is being said; returns the utterance's number."""
+        ...
+
+    def stop(self) -> None: ...
+
+
+class Announcer(Protocol):
+    """Calls a ticket in the waiting area: a chime, then each phrase in its language, one call after
+    another (a call never cuts off the one before). Never blocks the caller, raises or hangs."""
+
+    def announce(self, phrases: list[tuple[str, str]]) -> None:
+        """Queue one call: ``phrases`` are (text, language) pairs, said in that order."""
+        ...
+
+
+class ChangeFeed(Protocol):
+    """Tells promptly, from a thread of its own, that the queue changed at some station (PostgreSQL
+    LISTEN/NOTIFY). Where there is none, stations poll the change marker instead."""
+
+    @property
+    def connected(self) -> bool:
+        """False while notifications cannot arrive: poll meanwhile."""
+        ...
+
+    def start(self, on_change: Callable[[], None]) -> None:
+        """Call ``on_change`` (on the feed's thread, quickly) at each change and at each reconnection."""
         ...
 
     def stop(self) -> None: ...
@@ -64,12 +93,13 @@ class TicketRepository(Protocol):
         """The next number of the day for a service; never the same twice, even across stations."""
         ...
 
-    def waiting(self) -> list[Ticket]:
-        """Every waiting ticket, in queue order."""
+    def waiting(self, rules: QueueRules = ...) -> list[Ticket]:
+        """Every waiting ticket, in queue order under ``rules``."""
         ...
 
-    def claim_next_waiting(self) -> Ticket | None:
-        """The first waiting ticket, locked so that no other station can take it in its transaction."""
+    def claim_next_waiting(self, rules: QueueRules = ..., services: tuple[str, ...] = ()) -> Ticket | None:
+        """The first waiting ticket (of ``services``; empty: any), in queue order under ``rules``,
+        locked so that no other station can take it in its transaction."""
         ...
 
     def at_counters(self) -> list[Ticket]:
@@ -85,6 +115,10 @@ class TicketRepository(Protocol):
     def counters_active_since(self, since: datetime) -> int: ...
 
     def finished_since(self, since: datetime) -> list[Ticket]: ...
+
+    def recent_calls(self, since: datetime, limit: int) -> list[Ticket]:
+        """Tickets called (or recalled) since ``since``, whatever became of them, latest call first."""
+        ...
 
 
 class ServiceRepository(Protocol):
@@ -196,6 +230,100 @@ class AuditLog(Protocol):
     def delete_before(self, cutoff: datetime) -> int: ...
 
 
+class FeedbackRepository(Protocol):
+    def add(self, feedback: Feedback) -> Feedback:
+        """Store a rating; AlreadyRated when the visit has one."""
+        ...
+
+    def for_ticket(self, ticket_id: int) -> Feedback | None: ...
+
+    def for_visits_on(self, first: date, last: date) -> list[Feedback]: ...
+
+    def issued(self, service_date: date, number: str) -> Ticket | None:
+        """The visit's first ticket issued with that number that day."""
+        ...
+
+    def visit(self, first_ticket_id: int) -> list[Ticket]:
+        """The visit's tickets, first to last (a transfer continues the visit)."""
+        ...
+
+    def token_for(self, ticket_id: int) -> str | None: ...
+
+    def add_token(self, ticket_id: int, token: str, now: datetime) -> None: ...
+
+    def ticket_for_token(self, token: str) -> int | None: ...
+
+
+class ReportRepository(Protocol):
+    def tickets_on(self, first: date, last: date) -> list[Ticket]: ...
+
+    def requests_between(self, start: datetime, end: datetime) -> list[tuple[str, str, datetime]]: ...
+
+    def bookings_on(self, first: date, last: date) -> list[Booking]: ...
+
+
+class VisitRepository(Protocol):
+    def add(self, visit: Visit) -> Visit:
+        """Store a new visit; BadgeTaken when a visitor inside wears its badge number."""
+        ...
+
+    def save(self, visit: Visit) -> None: ...
+
+    def get(self, visit_id: int) -> Visit | None: ...
+
+    def by_token(self, token: str) -> Visit | None: ...
+
+    def inside_by_badge(self, badge: str) -> Visit | None: ...
+
+    def in_building(self) -> list[Visit]:
+        """Every visit not signed out, first signed in first."""
+        ...
+
+    def last_sequence(self, service_date: date) -> int: ...
+
+    def badges_inside(self) -> set[str]: ...
+
+    def signed_in_between(self, start: datetime, end: datetime) -> list[Visit]: ...
+
+    def anonymise_signed_out_before(self, cutoff: datetime, dry_run: bool = False) -> int: ...
+
+
+class CounterRepository(Protocol):
+    def all(self) -> list[Counter]: ...
+
+    def get(self, name: str) -> Counter | None:
+        """Locked for this transaction where the database can."""
+        ...
+
+    def put(self, counter: Counter) -> None: ...
+
+    def rules(self) -> QueueRules: ...
+
+    def set_rule(self, name: str, enabled: bool, now: datetime) -> None: ...
+
+    def call_state(self, name: str) -> CallState:
+        """The ticket at the counter, the counter and the rules, in one read."""
+        ...
+
+    def active_since(self, since: datetime) -> set[str]:
+        """Names of the counters that called a visitor since ``since``."""
+        ...
+
+    def estimate_outcomes(self, start: datetime, end: datetime) -> list[tuple[timedelta, timedelta]]:
+        """(wait told, wait had) of the tickets that joined the line in [start, end) and were called."""
+        ...
+
+
+class PersonalData(Protocol):
+    """Counts (dry run) or removes expired personal data; each returns how many rows."""
+
+    def ticket_names(self, through_day: date, dry_run: bool) -> int: ...
+
+    def booking_names(self, through_day: date, dry_run: bool) -> int: ...
+
+    def request_contacts(self, before: datetime, dry_run: bool) -> int: ...
+
+
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""
 
@@ -215,6 +343,12 @@ class UnitOfWork(Protocol):
     stations: StationRepository
     staff: StaffRepository
     audit: AuditLog
+    personal_data: PersonalData
+    counters: CounterRepository
+    visits: VisitRepository
+    visitor_changes: ChangeMarker
+    feedback: FeedbackRepository
+    reports: ReportRepository
 
     def __enter__(self) -> Self: ...
 

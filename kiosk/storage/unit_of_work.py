@@ -9,17 +9,23 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.storage.database import WRITE_OPTION
+from kiosk.storage.personal_data import SqlPersonalData
 from kiosk.storage.repositories import (
     REQUEST_CHANGES,
     ROOM_CHANGES,
+    VISITOR_CHANGES,
     SqlAuditLog,
     SqlChangeMarker,
+    SqlCounterRepository,
+    SqlFeedbackRepository,
+    SqlReportRepository,
     SqlRequestRepository,
     SqlRoomRepository,
     SqlServiceRepository,
     SqlStaffRepository,
     SqlStationRepository,
     SqlTicketRepository,
+    SqlVisitRepository,
 )
 
 
@@ -43,6 +49,12 @@ class SqlUnitOfWork:
         self.stations = SqlStationRepository(self.session)
         self.staff = SqlStaffRepository(self.session)
         self.audit = SqlAuditLog(self.session)
+        self.personal_data = SqlPersonalData(self.session)
+        self.counters = SqlCounterRepository(self.session)
+        self.visits = SqlVisitRepository(self.session)
+        self.visitor_changes = SqlChangeMarker(self.session, VISITOR_CHANGES)
+        self.feedback = SqlFeedbackRepository(self.session)
+        self.reports = SqlReportRepository(self.session)
         return self
 
     def __exit__(

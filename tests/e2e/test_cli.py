@@ -14,7 +14,9 @@ from kiosk.settings import SETTINGS
 from kiosk.storage.migrate import HEAD
 from tests.e2e.helpers import assert_no_traceback
 
-COMMANDS = ("kiosk", "staff", "demo", "db", "rooms", "catalog", "sync", "screenshot", "print-test", "config")
+COMMANDS = (
+    "kiosk", "staff", "demo", "db", "rooms", "catalog", "sync", "screenshot", "print-test", "config", "users", "purge",
+)  # fmt: skip
 
 
 def test_version_prints_the_package_version(kiosk):
