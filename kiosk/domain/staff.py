@@ -56,12 +56,17 @@ def clean_username(raw: str) -> str:
     return name
 
 
+def is_typeable(secret: str) -> bool:
+    """No control characters and no lone surrogates: what a keyboard can type, and UTF-8 can carry."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in secret)
+
+
 def check_secret(secret: str) -> str:
     """A PIN of at least six digits or a password of at least ten characters.
 
     Five attempts before a lock make a six-digit PIN a one-in-200,000 guess per lock period.
     """
-    if not secret or len(secret) > SECRET_MAX_LENGTH or "\x00" in secret:
+    if not secret or len(secret) > SECRET_MAX_LENGTH or not is_typeable(secret):
         raise InvalidInput(N_("A PIN has at least 6 digits; a password at least 10 characters."))
     if secret.isdigit():
         if len(secret) < PIN_MIN_DIGITS:

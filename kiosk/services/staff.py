@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.domain.errors import DomainError, InvalidInput
 from kiosk.domain.staff import (
+    SECRET_MAX_LENGTH,
     AccountLocked,
     NotAllowed,
     Role,
@@ -19,6 +20,7 @@ from kiosk.domain.staff import (
     StaffUser,
     check_secret,
     clean_username,
+    is_typeable,
 )
 from kiosk.domain.text import N_, clean_text
 from kiosk.services import audit
@@ -201,6 +203,8 @@ def sign_in(
 
 
 def _hasher_verify(secret_hash: str, secret: str) -> bool:
+    if not is_typeable(secret) or len(secret) > SECRET_MAX_LENGTH:
+        secret = "\ufffd"  # cannot match; the same work is still done
     try:
         return _hasher().verify(secret_hash, secret)
     except (VerificationError, InvalidHashError):
