@@ -94,8 +94,13 @@ class SignInDialog(QDialog):
         if on_screen_keyboard:
             from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
+            for field in (self.username, self.secret):
+                field.setProperty(
+                    "capitals", "none"
+                )  # user names are lower case; Shift is there for passwords
             self.keyboard = OnScreenKeyboard(self.username, self)
             self.keyboard.setObjectName("signInKeyboard")
+            self.keyboard.with_digits()  # PINs
             self.keyboard.done.connect(self._keyboard_done)
             self.username.installEventFilter(self)
             self.secret.installEventFilter(self)
@@ -140,7 +145,7 @@ class SignInDialog(QDialog):
             self.secret_label.setText(_("PIN or password"))
             self.username.setAccessibleName(_("User name"))
             self.secret.setAccessibleName(_("PIN or password"))
-            set_text(self.sign_in_button, _("Sign in"))
+            set_text(self.sign_in_button, _("Log in"))
             set_text(self.cancel_button, _("Cancel"))
             if self.keyboard is not None:
                 self.keyboard.set_language("en")
