@@ -145,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
+    if getattr(sys, "frozen", False) and given[:1] == ["--speech-worker"]:
+        # The bundle's speech process (kiosk/speech/pyttsx.py), before anything else is imported.
+        from kiosk.speech.pyttsx_worker import serve
+
+        return serve(driver=given[1] if len(given) > 1 else None)
     args = _kiosk_only(given) or _parser().parse_args(given)
     from kiosk.settings import SettingsError, config_path, load_settings
 
@@ -434,13 +439,15 @@ def _rooms(settings, args) -> int:
     from dataclasses import replace
 
     from kiosk.app import build_backend
+    from kiosk.cli_users import operator
     from kiosk.domain.errors import DomainError
     from kiosk.domain.rooms import FEATURES, Room
     from kiosk.services import rooms
 
     backend = build_backend(settings)
+    ctx = replace(backend.ctx, actor=operator(), station="command line")
     try:
-        known = {room.code: room for room in rooms.list_rooms(backend.ctx, include_inactive=True)}
+        known = {room.code: room for room in rooms.list_rooms(ctx, include_inactive=True)}
         if args.rooms_command == "list":
             for room in known.values():
                 state = "" if room.active else "  (not offered)"
@@ -471,7 +478,7 @@ def _rooms(settings, args) -> int:
             active=(room.active or args.active) and not args.inactive,
         )
         try:
-            rooms.put_room(backend.ctx, changed)
+            rooms.put_room(ctx, changed)
         except DomainError:
             print("kiosk: a room needs a code, a name and a capacity of at least 1", file=sys.stderr)
             return 2

@@ -21,6 +21,7 @@ from kiosk.domain.requests import (
     normalise_reference,
 )
 from kiosk.domain.text import clean_text
+from kiosk.services import audit
 from kiosk.services.context import ServiceContext
 from kiosk.services.ports import AttributeValue, RemoteService, ServiceAttribute, ServiceDefinition
 
@@ -185,6 +186,8 @@ def resend(ctx: ServiceContext, request_id: int, **changes) -> ServiceRequest:
             updated_at=now,
         )
         uow.requests.save(fixed)
+        # Which fields staff changed, not their values: those may be the visitor's contact details.
+        audit.record(uow, ctx, "request.resend", request.reference, ", ".join(sorted(changes)))
         uow.request_changes.bump()
         uow.commit()
     return fixed
@@ -201,6 +204,7 @@ def cancel(ctx: ServiceContext, request_id: int) -> ServiceRequest:
             raise RequestClosed(reference=request.reference)
         cancelled = replace(request, state=RequestState.CANCELLED, updated_at=now, next_attempt_at=None)
         uow.requests.save(cancelled)
+        audit.record(uow, ctx, "request.cancel", request.reference)
         uow.request_changes.bump()
         uow.commit()
     return cancelled

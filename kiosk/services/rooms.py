@@ -20,6 +20,7 @@ from kiosk.domain.rooms import (
     SlotTaken,
 )
 from kiosk.domain.tickets import clean_first_name
+from kiosk.services import audit
 from kiosk.services.context import ServiceContext
 from kiosk.services.ports import UnitOfWork
 
@@ -66,6 +67,13 @@ def put_room(ctx: ServiceContext, room: Room) -> None:
         raise InvalidInput()
     with ctx.uow(write=True) as uow:
         uow.rooms.put(room)
+        audit.record(
+            uow,
+            ctx,
+            "room.set",
+            room.code,
+            f"capacity {room.capacity}, active {room.active}, {','.join(room.features)}",
+        )
         uow.room_changes.bump()
         uow.commit()
 
