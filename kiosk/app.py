@@ -210,6 +210,7 @@ def retention_of(settings: Settings):
         ticket_names_days=settings.retention_ticket_names_days,
         request_personal_days=settings.retention_request_personal_days,
         audit_days=settings.retention_audit_days,
+        feedback_comment_days=settings.retention_feedback_comment_days,
     )
 
 

@@ -35,6 +35,10 @@ def run(settings, args) -> int:
         f" (sent or cancelled over {settings.retention_request_personal_days} days ago)"
     )
     print(
+        f"  feedback comments {verb} cleared: {report.feedback_comments}"
+        f" (over {settings.retention_feedback_comment_days} days old)"
+    )
+    print(
         f"  visitor log entries {verb} anonymised: {report.visitors}"
         f" (signed out over {settings.retention_visitor_log_days} days ago)"
     )

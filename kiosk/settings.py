@@ -106,6 +106,24 @@ SETTINGS: tuple[Option, ...] = (
         10,
         "A room booking not checked in this many minutes after it starts is released for others.",
     ),
+    Option(
+        "feedback_url",
+        "",
+        "A web page where visitors rate their visit from a phone. Set: the ticket's QR code is this address "
+        "with the visit's token ({token} in it is replaced, else ?t= is added). Empty: the QR code is "
+        "scanned at the kiosk.",
+    ),
+    Option(
+        "visitor_self_sign_in",
+        False,
+        "Visitors may sign themselves in at the kiosk (true/false); the security desk sees them at once "
+        "and prints their badge when they come to the desk.",
+    ),
+    Option(
+        "visitor_badge_hours",
+        0,
+        "Hours a visitor badge stays valid after sign-in (0: until the end of the building's day).",
+    ),
     Option("staff_lockout_minutes", 15, "Five wrong sign-ins lock a staff account for this many minutes."),
     Option(
         "staff_idle_sign_out_minutes",
@@ -127,6 +145,11 @@ SETTINGS: tuple[Option, ...] = (
         30,
         "Days after a request reached the central service that the kiosk keeps the visitor's name, "
         "e-mail and phone (the city's own copy is kept by its policy).",
+    ),
+    Option(
+        "retention_feedback_comment_days",
+        90,
+        "Days a visitor's feedback comment is kept (the rating itself stays for the reports).",
     ),
     Option(
         "retention_audit_days",
@@ -166,12 +189,16 @@ class Settings:
     rooms_close: str = "17:00"
     room_slot_minutes: int = 30
     room_grace_minutes: int = 10
+    visitor_self_sign_in: bool = False
+    visitor_badge_hours: int = 0
     staff_lockout_minutes: int = 15
     staff_idle_sign_out_minutes: int = 30
     retention_visitor_log_days: int = 90
     retention_ticket_names_days: int = 1
     retention_request_personal_days: int = 30
+    retention_feedback_comment_days: int = 90
     retention_audit_days: int = 365
+    feedback_url: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -209,6 +236,14 @@ def _coerce(name: str, value: Any, source: str) -> Any:
             if not result:
                 raise ValueError("needs at least one entry")
             return result
+        if isinstance(default, bool):
+            # TOML gives a real boolean; an environment variable gives text.
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValueError("needs true or false")
+            return text in ("true", "1", "yes", "on")
         if isinstance(default, int):
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError("needs a whole number")
@@ -251,6 +286,8 @@ def _validate(settings: Settings) -> None:
             f"{where.get('open311_base_url')}: open311_base_url must start with https:// "
             f"(or http:// for a test server), not {settings.open311_base_url!r}"
         )
+    if not 0 <= settings.visitor_badge_hours <= 24 * 7:
+        raise SettingsError(f"{where.get('visitor_badge_hours')}: visitor_badge_hours must be from 0 to 168")
     for name in ("idle_seconds", "ticket_screen_seconds", "poll_interval_ms", "sync_interval_seconds"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{where.get(name)}: {name} must be positive")
@@ -259,6 +296,7 @@ def _validate(settings: Settings) -> None:
         "retention_visitor_log_days",
         "retention_ticket_names_days",
         "retention_request_personal_days",
+        "retention_feedback_comment_days",
         "retention_audit_days",
     ):
         if getattr(settings, name) < 1:

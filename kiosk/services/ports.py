@@ -323,6 +323,8 @@ class PersonalData(Protocol):
 
     def request_contacts(self, before: datetime, dry_run: bool) -> int: ...
 
+    def feedback_comments(self, before: datetime, dry_run: bool) -> int: ...
+
 
 class ChangeMarker(Protocol):
     """A number that grows whenever the queue changes, cheap to read from any station."""

@@ -22,6 +22,7 @@ class Retention:
     ticket_names_days: int = 1
     request_personal_days: int = 30
     audit_days: int = 365
+    feedback_comment_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class PurgeReport:
     ticket_names: int
     booking_names: int
     request_contacts: int
+    feedback_comments: int
     visitors: int
     audit_entries: int
 
@@ -51,24 +53,27 @@ def purge(ctx: ServiceContext, retention: Retention, dry_run: bool = False) -> P
         tickets = uow.personal_data.ticket_names(through_day, dry_run)
         bookings = uow.personal_data.booking_names(through_day, dry_run)
         contacts = uow.personal_data.request_contacts(requests_before, dry_run)
+        comments = uow.personal_data.feedback_comments(
+            now - timedelta(days=retention.feedback_comment_days), dry_run
+        )
         old_audit = (
             len(uow.audit.between(now - timedelta(days=36500), audit_before, limit=1_000_000))
             if dry_run
             else uow.audit.delete_before(audit_before)
         )
         if not dry_run:
-            if tickets + bookings + contacts + old_audit:
+            if tickets + bookings + contacts + comments + old_audit:
                 audit.record(
                     uow,
                     ctx,
                     "privacy.purge",
                     "",
                     f"ticket names {tickets}, booking names {bookings}, request contacts {contacts}, "
-                    f"audit entries {old_audit}",
+                    f"feedback comments {comments}, audit entries {old_audit}",
                 )
             uow.commit()
     visits = visitors.purge_before(ctx, now - timedelta(days=retention.visitor_log_days), dry_run=dry_run)
-    report = PurgeReport(tickets, bookings, contacts, visits, old_audit)
+    report = PurgeReport(tickets, bookings, contacts, comments, visits, old_audit)
     if not dry_run and report.total:
         log.info("Retention purge: %s", report)
     return report

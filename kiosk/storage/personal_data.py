@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.domain.requests import RequestState
-from kiosk.storage.models import BookingRow, ServiceRequestRow, TicketRow
+from kiosk.storage.models import BookingRow, FeedbackRow, ServiceRequestRow, TicketRow
 
 
 class SqlPersonalData:
@@ -50,3 +50,8 @@ class SqlPersonalData:
         )
         values = {"first_name": "", "last_name": "", "email": "", "phone": ""}
         return self._run(ServiceRequestRow, and_(settled, has_contact), values, dry_run)
+
+    def feedback_comments(self, before: datetime, dry_run: bool) -> int:
+        """A comment is free text a visitor typed, and may name someone; the rating itself stays."""
+        condition = and_(FeedbackRow.created_at < before, FeedbackRow.comment != "")
+        return self._run(FeedbackRow, condition, {"comment": ""}, dry_run)

@@ -105,3 +105,18 @@ def test_audit_entries_older_than_a_year_are_deleted(ctx, clock):
     left = audit.entries(ctx, ctx.now() - timedelta(days=1000), ctx.now() + timedelta(days=1))
     assert [e.subject for e in left if e.action == "queue.call"] == ["A002"]
     assert any(e.action == "privacy.purge" for e in left)
+
+
+def test_feedback_comments_go_after_90_days_and_the_rating_stays(ctx, clock):
+    from kiosk.services import feedback, queue
+
+    ticket = check_in(ctx, "information").ticket
+    queue.finish(ctx, queue.call_next(ctx, "1").id)
+    feedback.rate(ctx, ticket.id, 2, "Ms Okafor at counter 1 was rude")
+    clock.advance(days=89)
+    assert purge(ctx, RETENTION).feedback_comments == 0
+    clock.advance(days=2)
+    assert purge(ctx, RETENTION).feedback_comments == 1
+    with ctx.uow() as uow:
+        stored = uow.feedback.for_ticket(ticket.id)
+    assert (stored.rating, stored.comment) == (2, "")
