@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime, timedelta
 
-from kiosk.domain.queue import in_queue_order
+from kiosk.domain.queue import NO_RULES, CallState, Counter, QueueRules, in_queue_order
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
 
@@ -19,6 +19,8 @@ class FakeStore:
         self.next_id = 1
         self.commits = 0
         self.audit: list = []
+        self.counters: dict[str, Counter] = {}
+        self.rules: dict[str, bool] = {}
 
 
 class FakeTickets:
@@ -43,13 +45,15 @@ class FakeTickets:
         self.store.sequences[key] = self.store.sequences.get(key, 0) + 1
         return self.store.sequences[key]
 
-    def waiting(self) -> list[Ticket]:
+    def waiting(self, rules: QueueRules = NO_RULES) -> list[Ticket]:
         return in_queue_order(
-            copy.deepcopy(t) for t in self.store.tickets.values() if t.status == TicketStatus.WAITING
+            (copy.deepcopy(t) for t in self.store.tickets.values() if t.status == TicketStatus.WAITING), rules
         )
 
-    def claim_next_waiting(self) -> Ticket | None:
-        waiting = self.waiting()
+    def claim_next_waiting(
+        self, rules: QueueRules = NO_RULES, services: tuple[str, ...] = ()
+    ) -> Ticket | None:
+        waiting = [t for t in self.waiting(rules) if not services or t.service_code in services]
         return waiting[0] if waiting else None
 
     def at_counters(self) -> list[Ticket]:
@@ -63,7 +67,10 @@ class FakeTickets:
         return [
             (t.service_code, t.finished_at - t.serving_at)
             for t in self.store.tickets.values()
-            if t.status == TicketStatus.DONE and t.finished_at >= since and t.serving_at
+            if t.status == TicketStatus.DONE
+            and t.finished_at >= since
+            and t.serving_at
+            and t.estimated_wait_seconds is not None
         ]
 
     def counters_active_since(self, since: datetime) -> int:
@@ -81,6 +88,11 @@ class FakeTickets:
             for t in self.store.tickets.values()
             if t.status == TicketStatus.DONE and t.finished_at >= since
         ]
+
+    def recent_calls(self, since: datetime, limit: int) -> list[Ticket]:
+        called = [t for t in self.store.tickets.values() if t.called_at and t.called_at >= since]
+        called.sort(key=lambda t: (t.called_at, t.id), reverse=True)
+        return [copy.deepcopy(t) for t in called[:limit]]
 
 
 class FakeServices:
@@ -125,6 +137,50 @@ class FakeAuditLog:
         return 0
 
 
+class FakeCounters:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def all(self) -> list[Counter]:
+        return sorted(
+            (copy.deepcopy(c) for c in self.store.counters.values()), key=lambda c: (c.sort_order, c.name)
+        )
+
+    def get(self, name: str) -> Counter | None:
+        found = self.store.counters.get(name)
+        return copy.deepcopy(found) if found else None
+
+    def put(self, counter: Counter) -> None:
+        self.store.counters[counter.name] = copy.deepcopy(counter)
+
+    def rules(self) -> QueueRules:
+        return QueueRules.of(self.store.rules)
+
+    def set_rule(self, name: str, enabled: bool, now: datetime) -> None:
+        self.store.rules[name] = enabled
+
+    def call_state(self, name: str) -> CallState:
+        busy = FakeTickets(self.store).at_counter(name)
+        return CallState(busy[0].number if busy else None, self.get(name), self.rules())
+
+    def active_since(self, since: datetime) -> set[str]:
+        return {
+            t.counter
+            for t in self.store.tickets.values()
+            if t.counter and t.called_at and t.called_at >= since
+        }
+
+    def estimate_outcomes(self, start: datetime, end: datetime) -> list[tuple[timedelta, timedelta]]:
+        return [
+            (timedelta(seconds=t.estimated_wait_seconds), t.called_at - t.queued_at)
+            for t in self.store.tickets.values()
+            if start <= t.queued_at < end
+            and t.estimated_wait_seconds is not None
+            and t.called_at is not None
+            and t.transferred_from_id is None
+        ]
+
+
 class FakeUnitOfWork:
     """Commits copy the work into the store; leaving without commit throws it away."""
 
@@ -139,6 +195,8 @@ class FakeUnitOfWork:
         self.services = FakeServices(self.store)
         self.changes = FakeChanges(self.store)
         self.audit = FakeAuditLog()
+        self.counters = FakeCounters(self.store)
+        self._counters_before = copy.deepcopy((self.store.counters, self.store.rules))
         self._committed = False
         return self
 
@@ -147,6 +205,7 @@ class FakeUnitOfWork:
             (self.store.tickets, self.store.services, self.store.sequences, self.store.next_id) = (
                 self._snapshot
             )
+            self.store.counters, self.store.rules = self._counters_before
 
     def commit(self) -> None:
         self._committed = True

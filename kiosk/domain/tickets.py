@@ -111,6 +111,9 @@ class Ticket:
     channel: str = "kiosk"
     # The visitor asked for an accommodation (accessibility priority, an interpreter, a seat).
     accommodation: bool = False
+    # The wait the visitor was told at check-in, kept to measure the estimates against what happened.
+    # None: the ticket never waited in line (served at the desk at once).
+    estimated_wait_seconds: int | None = None
     id: int | None = None
 
     def _check(self, action: str) -> None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.domain.errors import ServiceUnavailable
-from kiosk.domain.queue import estimate_wait, position_in_line
 from kiosk.domain.services import QueueService
 from kiosk.domain.tickets import Ticket, clean_first_name, format_number
 from kiosk.services.context import ServiceContext
@@ -60,15 +59,13 @@ def check_in(
                 accommodation=accommodation,
             )
         )
-        waiting = uow.tickets.waiting()
-        position = position_in_line(ticket, waiting)
-        ahead = [t for t in waiting if t.id != ticket.id][: position - 1]
-        typical, counters = current_estimate_inputs(uow, now)
+        inputs = current_estimate_inputs(uow, now)
+        waiting = uow.tickets.waiting(inputs.rules)
+        position = 1 + next(i for i, t in enumerate(waiting) if t.id == ticket.id)
+        # Those behind cannot delay this visitor: the estimate needs only the line up to them.
+        estimated_wait = inputs.waits(waiting[:position])[-1]
+        ticket.estimated_wait_seconds = int(estimated_wait.total_seconds())
+        uow.tickets.save(ticket)
         uow.changes.bump()
         uow.commit()
-    return CheckInResult(
-        ticket=ticket,
-        service=service,
-        position=position,
-        estimated_wait=estimate_wait(ahead, typical, counters),
-    )
+    return CheckInResult(ticket=ticket, service=service, position=position, estimated_wait=estimated_wait)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -29,10 +30,11 @@ from PySide6.QtWidgets import (
 from kiosk.domain.tickets import FIRST_NAME_MAX, TicketStatus
 from kiosk.i18n import LANGUAGES, _, ngettext, use_language
 from kiosk.i18n.formatting import format_elapsed, format_time, format_wait
-from kiosk.services import checkin, queue
+from kiosk.services import checkin, counters, estimates, queue
 from kiosk.services.context import ServiceContext
 from kiosk.services.queue import QueueSnapshot
 from kiosk.ui.stations.outbox_panel import OutboxPanel
+from kiosk.ui.stations.queue_rules_panel import QueueRulesPanel
 from kiosk.ui.stations.rooms_panel import RoomsPanel
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.widgets.buttons import button, set_text
@@ -136,6 +138,11 @@ class ReceptionConsole(QMainWindow):
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.waiting_title)
         left.addWidget(self.table, 1)
+        # How right the waits told today were, so staff can judge them (kiosk/services/estimates.py).
+        self.accuracy_label = QLabel(queue_page)
+        self.accuracy_label.setObjectName("estimateAccuracy")
+        self.accuracy_label.setWordWrap(True)
+        left.addWidget(self.accuracy_label)
         # Rooms share the left side with the queue: one console, one receptionist, two tabs.
         self.rooms_panel = RoomsPanel(
             language=language, poll_interval_ms=poll_interval_ms, runner=self.runner, on_message=self._say
@@ -149,6 +156,11 @@ class ReceptionConsole(QMainWindow):
         )
         self.outbox_panel.central_changed.connect(self._set_central)
         self.tabs.addTab(self.outbox_panel, "")
+        self.rules_panel = QueueRulesPanel(language=language, runner=self.runner, on_message=self._say)
+        self.tabs.addTab(self.rules_panel, "")
+        from kiosk.ui.stations.reports_panel import add_reports_tab
+
+        self.reports_panel = add_reports_tab(self)
 
         # This counter.
         self.counter_group = QGroupBox(root)
@@ -184,6 +196,22 @@ class ReceptionConsole(QMainWindow):
         group_layout.addWidget(self.current_details)
         group_layout.addLayout(actions)
         group_layout.addLayout(transfer_row)
+        # A quick question answered on the spot is counted as a visit without queueing.
+        self.serve_now_label = QLabel(self.counter_group)
+        self.serve_now_box = QComboBox(self.counter_group)
+        self.serve_now_box.setObjectName("serveNowServiceBox")
+        self.serve_now_button = button("", "serveNowButton", self.counter_group)
+        serve_row = QHBoxLayout()
+        serve_row.addWidget(self.serve_now_label)
+        serve_row.addWidget(self.serve_now_box, 1)
+        serve_row.addWidget(self.serve_now_button)
+        group_layout.addLayout(serve_row)
+        self.counter_state = QLabel(self.counter_group)
+        self.counter_state.setObjectName("counterState")
+        self.counter_state.setWordWrap(True)
+        self.break_button = button("", "breakButton", self.counter_group)
+        group_layout.addWidget(self.counter_state)
+        group_layout.addWidget(self.break_button)
 
         # Walk-ins added by hand.
         self.walkin_group = QGroupBox(root)
@@ -193,10 +221,21 @@ class ReceptionConsole(QMainWindow):
         self.walkin_name.setObjectName("walkinNameField")
         self.walkin_name.setMaxLength(FIRST_NAME_MAX)
         self.walkin_button = button("", "addWalkinButton", self.walkin_group)
-        walkin_layout = QHBoxLayout(self.walkin_group)
+        self.walkin_appointment = QCheckBox(self.walkin_group)
+        self.walkin_appointment.setObjectName("walkinAppointmentBox")
+        self.walkin_accommodation = QCheckBox(self.walkin_group)
+        self.walkin_accommodation.setObjectName("walkinAccommodationBox")
+        walkin_layout = QHBoxLayout()
         walkin_layout.addWidget(self.walkin_service, 3)
         walkin_layout.addWidget(self.walkin_name, 2)
         walkin_layout.addWidget(self.walkin_button, 1)
+        walkin_options = QHBoxLayout()
+        walkin_options.addWidget(self.walkin_appointment)
+        walkin_options.addWidget(self.walkin_accommodation)
+        walkin_options.addStretch(1)
+        walkin_column = QVBoxLayout(self.walkin_group)
+        walkin_column.addLayout(walkin_layout)
+        walkin_column.addLayout(walkin_options)
 
         self.others_title = QLabel(root)
         self.others_title.setProperty("role", "heading")
@@ -230,6 +269,8 @@ class ReceptionConsole(QMainWindow):
         self.transfer_button.clicked.connect(self.transfer)
         self.walkin_button.clicked.connect(self.add_walkin)
         self.walkin_name.returnPressed.connect(self.add_walkin)
+        self.serve_now_button.clicked.connect(self.serve_now)
+        self.break_button.clicked.connect(self.toggle_break)
 
         self.poll_timer = QTimer(self, interval=poll_interval_ms)
         self.poll_timer.timeout.connect(self.poll)
@@ -253,7 +294,20 @@ class ReceptionConsole(QMainWindow):
         self.ctx = ctx
         self.poll_timer.start()
         self.clock_timer.start()
-        self.refresh()
+        # The counters of the settings become the counters table the first time any console starts;
+        # the first picture of the queue waits for them, so it shows the counters.
+        names = self.counters
+        self._polling = True
+
+        def seeded(_added: object) -> None:
+            self.refresh()
+
+        def not_seeded(exc: Exception) -> None:
+            self._say_error(exc)
+            self.refresh()
+
+        self.runner.submit(lambda: counters.ensure_counters(ctx, names), seeded, not_seeded)
+        self.rules_panel.attach(ctx)
         self.rooms_panel.attach(ctx)
         self.outbox_panel.attach(ctx)
         self.printer_timer.start()
@@ -326,7 +380,10 @@ class ReceptionConsole(QMainWindow):
         self._set_online(True)
         self.snapshot = snap
         self.version = snap.version
+        self._fill_counter_box(snap)
         self._render()
+        self.rules_panel.show_snapshot(snap)
+        self._refresh_accuracy()
 
     # -- actions ------------------------------------------------------------------------------
     def _run(self, fn: Callable[[], object], done_message: Callable[[object], str]) -> None:
@@ -397,14 +454,141 @@ class ReceptionConsole(QMainWindow):
         if not code:
             return
         ctx, name = self.ctx, self.walkin_name.text()
+        appointment, accommodation = (
+            self.walkin_appointment.isChecked(),
+            self.walkin_accommodation.isChecked(),
+        )
         self._run(
-            lambda: checkin.check_in(ctx, code, name, channel="desk"),
+            lambda: checkin.check_in(
+                ctx,
+                code,
+                name,
+                channel="appointment" if appointment else "desk",
+                accommodation=accommodation,
+            ),
             lambda r: self._walkin_added(r),
         )
 
     def _walkin_added(self, result) -> str:
         self.walkin_name.clear()
+        self.walkin_appointment.setChecked(False)
+        self.walkin_accommodation.setChecked(False)
         return self._text(lambda: _("Walk-in added: ticket {number}.", number=result.ticket.number))
+
+    # -- this counter: breaks, quick questions; the counters and rules -------------------------------
+    def set_admin(self, admin: bool) -> None:
+        """Whether the signed-in person may change the priority rules and what counters serve."""
+        self.rules_panel.set_admin(admin)
+
+    def serve_now(self) -> None:
+        code = self.serve_now_box.currentData()
+        if not code:
+            return
+        ctx, counter = self.ctx, self.counter
+        self._run(
+            lambda: queue.serve_now(ctx, counter, code),
+            lambda t: self._text(lambda: _("Serving {number} at the desk now.", number=t.number)),
+        )
+
+    def toggle_break(self) -> None:
+        ctx, counter = self.ctx, self.counter
+        if self._my_counter_on_break():
+            self._run(
+                lambda: counters.end_break(ctx, counter),
+                lambda _c: self._text(lambda: _("Counter {name} is open again.", name=counter)),
+            )
+        else:
+            self._run(
+                lambda: counters.start_break(ctx, counter),
+                lambda _c: self._text(lambda: _("Counter {name} is on a break.", name=counter)),
+            )
+
+    def _my_counter(self):
+        if self.snapshot is None:
+            return None
+        return next((c for c in self.snapshot.counters if c.name == self.counter), None)
+
+    def _my_counter_on_break(self) -> bool:
+        counter = self._my_counter()
+        return counter is not None and counter.on_break
+
+    def _fill_counter_box(self, snap: QueueSnapshot) -> None:
+        """The counters table, once it has rows, decides which counters can be chosen."""
+        names = tuple(c.name for c in snap.counters if c.active)
+        if not names or names == self.counters:
+            return
+        chosen = self.counter
+        self.counters = names
+        with use_language(self.language):
+            self.counter_box.blockSignals(True)
+            self.counter_box.clear()
+            for name in names:
+                self.counter_box.addItem(_("Counter {name}", name=name), name)
+            index = self.counter_box.findData(chosen)
+            self.counter_box.setCurrentIndex(max(0, index))
+            self.counter_box.blockSignals(False)
+
+    def _render_counter_state(self) -> None:
+        counter = self._my_counter()
+        zone = self.ctx.timezone if self.ctx else None
+        on_break = counter is not None and counter.on_break
+        parts = []
+        if on_break and zone is not None:
+            parts.append(_("On a break since {time}", time=format_time(counter.break_since, zone)))
+        if counter is not None and counter.services:
+            names = ", ".join(self._service_name(code) for code in counter.services)
+            parts.append(_("This counter serves: {services}", services=names))
+        self.counter_state.setText(" · ".join(parts))
+        self.counter_state.setVisible(bool(parts))
+        if on_break:
+            set_text(self.break_button, _("End break"), _("Open this counter again and call visitors"))
+        else:
+            set_text(self.break_button, _("Start break"), _("Stop calling visitors to this counter for now"))
+
+    def _refresh_accuracy(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        self.runner.submit(lambda: estimates.accuracy_today(ctx), self._show_accuracy, lambda _exc: None)
+
+    def _show_accuracy(self, accuracy) -> None:
+        from babel.numbers import format_percent
+
+        from kiosk.i18n.formatting import babel_locale, format_number
+
+        def minutes(value) -> str:
+            return format_number(round(abs(value.total_seconds()) / 60, 1))
+
+        with use_language(self.language):
+            if accuracy.count == 0:
+                text = _("Wait estimates today: nobody called yet.")
+            else:
+                called = ngettext("{n} visitor called", "{n} visitors called", accuracy.count)
+                within = format_percent(accuracy.share_within_5_minutes, locale=babel_locale())
+                values = {
+                    "called": called,
+                    "median": minutes(accuracy.median_absolute_error),
+                    "p90": minutes(accuracy.p90_absolute_error),
+                    "within": within,
+                    "bias": minutes(accuracy.mean_error),
+                }
+                if accuracy.mean_error.total_seconds() >= 0:
+                    text = _(
+                        "Wait estimates today ({called}): median error {median} min, 90% within {p90} min,"
+                        " {within} within 5 min; visitors waited {bias} min longer than told on average.",
+                        **values,
+                    )
+                else:
+                    text = _(
+                        "Wait estimates today ({called}): median error {median} min, 90% within {p90} min,"
+                        " {within} within 5 min; visitors waited {bias} min less than told on average.",
+                        **values,
+                    )
+        self.accuracy_label.setText(text)
+
+    def _say_error(self, exc: Exception) -> None:
+        with use_language(self.language):
+            self._say(user_message(exc), ok=False)
 
     # -- presentation ---------------------------------------------------------------------------
     def _text(self, make: Callable[[], str]) -> str:
@@ -441,6 +625,7 @@ class ReceptionConsole(QMainWindow):
         if online is not None:
             self._set_online(online)
         self.rooms_panel.set_language(self.language)
+        self.rules_panel.set_language(self.language)
         self._render_printers()
         self.outbox_panel.set_language(self.language)
         self._render()
@@ -487,12 +672,23 @@ class ReceptionConsole(QMainWindow):
             self.tabs.setTabText(0, _("Queue"))
             self.tabs.setTabText(1, _("Rooms"))
             self.tabs.setTabText(2, _("Requests"))
+            self.tabs.setTabText(self.tabs.indexOf(self.rules_panel), _("Rules and counters"))
+            self.serve_now_label.setText(_("Quick question:"))
+            self.serve_now_box.setAccessibleName(_("Quick question:"))
+            set_text(
+                self.serve_now_button,
+                _("Serve at the desk now"),
+                _("Count a visitor served at once at this counter, without a place in line"),
+            )
+            self.walkin_appointment.setText(_("Has an appointment"))
+            self.walkin_accommodation.setText(_("Needs an accommodation"))
 
     def _render(self) -> None:
         with use_language(self.language):
             self._render_services()
             self._render_table()
             self._render_current()
+            self._render_counter_state()
             self._update_buttons()
 
     def _render_services(self) -> None:
@@ -501,7 +697,7 @@ class ReceptionConsole(QMainWindow):
         services = sorted(
             (s for s in self.snapshot.services.values() if s.active), key=lambda s: (s.sort_order, s.code)
         )
-        for box in (self.transfer_box, self.walkin_service):
+        for box in (self.transfer_box, self.walkin_service, self.serve_now_box):
             chosen = box.currentData()
             box.blockSignals(True)
             box.clear()
@@ -579,7 +775,8 @@ class ReceptionConsole(QMainWindow):
         ready = self.ctx is not None and not self._acting
         ticket = self._current()
         status = ticket.status if ticket else None
-        self.call_button.setEnabled(ready and ticket is None)
+        on_break = self._my_counter_on_break()
+        self.call_button.setEnabled(ready and ticket is None and not on_break)
         self.recall_button.setEnabled(ready and status == TicketStatus.CALLED)
         self.start_button.setEnabled(ready and status == TicketStatus.CALLED)
         self.served_button.setEnabled(ready and status in (TicketStatus.CALLED, TicketStatus.SERVING))
@@ -587,3 +784,7 @@ class ReceptionConsole(QMainWindow):
         self.requeue_button.setEnabled(ready and ticket is not None)
         self.transfer_button.setEnabled(ready and ticket is not None and self.transfer_box.count() > 0)
         self.walkin_button.setEnabled(ready and self.walkin_service.count() > 0)
+        self.serve_now_button.setEnabled(
+            ready and ticket is None and not on_break and self.serve_now_box.count() > 0
+        )
+        self.break_button.setEnabled(ready and (on_break or ticket is None))
