@@ -84,3 +84,20 @@ def test_the_sign_in_speaks_the_staff_language_and_says_when_no_account_exists(q
     assert dialog.sign_in_button.text() == "Đăng nhập"
     qtbot.waitUntil(lambda: "kiosk users add NAME --role admin" in dialog.message.text(), timeout=5000)
     assert dialog.message.text().startswith("Chưa có tài khoản nhân viên nào")
+
+
+def test_reports_and_rules_are_for_administrators(qtbot, sqlite_backend):
+    staff.add_user(sqlite_backend.ctx, "maria", Role.RECEPTION, PIN)
+    staff.add_user(sqlite_backend.ctx, "boss", Role.ADMIN, "quarterly figures")
+    console, session = _station(qtbot, sqlite_backend)
+    reports = console.tabs.indexOf(console.reports_panel)
+    _sign_in(qtbot, session.dialog, "maria", PIN)
+    qtbot.waitUntil(console.isVisible, timeout=5000)
+    assert not console.tabs.isTabVisible(reports)
+    assert not console.rules_panel.admin_group.isEnabled()
+    _click(qtbot, session.sign_out_button)
+    _sign_in(qtbot, session.dialog, "boss", "quarterly figures")
+    qtbot.waitUntil(console.isVisible, timeout=5000)
+    assert console.tabs.isTabVisible(reports)
+    assert console.rules_panel.admin_group.isEnabled()
+    session.dialog = None

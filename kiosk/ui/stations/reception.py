@@ -477,8 +477,10 @@ class ReceptionConsole(QMainWindow):
 
     # -- this counter: breaks, quick questions; the counters and rules -------------------------------
     def set_admin(self, admin: bool) -> None:
-        """Whether the signed-in person may change the priority rules and what counters serve."""
+        """Whether the signed-in person may change the priority rules and what counters serve, and
+        see the reports (program figures are for administrators)."""
         self.rules_panel.set_admin(admin)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.reports_panel), admin)
 
     def serve_now(self) -> None:
         code = self.serve_now_box.currentData()

@@ -107,6 +107,8 @@ class StaffSession(QObject):
         with use_language(self.language):
             self.who.setText(_("Signed in: {name} ({role})", name=user.display_name, role=_(user.role.label)))
             set_text(self.sign_out_button, _("Log out"))
+        if hasattr(self.window, "set_admin"):
+            self.window.set_admin(user.role is Role.ADMIN)
         if self.base_ctx is not None:
             self.window.attach(replace(self.base_ctx, actor=user.username, station=self.station))
         if self.on_signed_in is not None:
