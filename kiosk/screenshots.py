@@ -31,9 +31,18 @@ SCREENS: dict[str, str] = {
     "report-review": "Visitor kiosk: review a request before sending",
     "report-done": "Visitor kiosk: a request saved, with its reference",
     "request-status": "Visitor kiosk: check on a request by its reference",
+    "feedback": "Visitor kiosk: rate your visit (scan the ticket or type its number)",
+    "feedback-rate": "Visitor kiosk: rate your visit (five faces and a comment)",
+    "feedback-thanks": "Visitor kiosk: thanks for the rating",
     "console": "Reception console with a queue and a called ticket",
     "console-requests": "Reception console: the requests tab (the outbox)",
     "console-rooms": "Reception console: the discussion rooms tab",
+    "console-reports": "Reception console: the reports tab (today's figures and charts)",
+    "display": "Now-serving display (second screen): calls, recent calls, waiting and estimated waits",
+    "welcome-visitors": "Visitor kiosk: welcome with 'Sign in as a visitor' (visitor_self_sign_in on)",
+    "visitor-sign-in": "Visitor kiosk: a visitor signs in for the offices (name, whom, why)",
+    "visitor-signed-in": "Visitor kiosk: signed in, collect the badge at the security desk",
+    "security-desk": "Security desk: sign-in form, who is in the building now (an expired badge flagged)",
 }
 KIOSK_SIZE = (1920, 1080)
 CONSOLE_SIZE = (1600, 900)
@@ -97,9 +106,15 @@ def render(
             widget = (
                 _console(backend, settings, language, tab=screen.removeprefix("console").strip("-"))
                 if screen.startswith("console")
+                else _display(backend, settings, language)
+                if screen == "display"
+                else _security(backend, settings, language)
+                if screen == "security-desk"
                 else _kiosk(backend, settings, screen, language, large_print, high_contrast)
             )
-            width, height = size or (CONSOLE_SIZE if screen.startswith("console") else KIOSK_SIZE)
+            width, height = size or (
+                CONSOLE_SIZE if screen.startswith(("console", "security")) else KIOSK_SIZE
+            )
             widget.resize(width, height)
             _settle()
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +148,25 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
         window.toggle_high_contrast()
     if screen == "welcome":
         return window
+    if screen.startswith("feedback"):
+        return _feedback(window, screen)
+    if screen == "welcome-visitors":
+        window.visitor_steps.enable(True)
+        return window
     window.choose_language(language)
+    if screen.startswith("visitor-"):
+        steps = window.visitor_steps
+        steps.enable(True)
+        steps.start()
+        _wait(lambda: bool(steps.form.host_buttons))
+        if screen == "visitor-signed-in":
+            steps.form.name_field.setText(_VISITOR_NAMES.get(language, "Maria Lopez"))
+            steps.form.choose_host(steps.form.hosts[0])
+            steps.form.submit_button.click()
+            _wait(lambda: window.flow.step == Step.VISITOR_SIGNED_IN)
+        else:
+            steps.form.keyboard.type("M")
+        return window
     if screen in ("lookup", "answer"):
         window.choose_lookup()
         window.lookup.field.setText(
@@ -230,10 +263,111 @@ def _console(backend, settings, language: str, tab: str = ""):
     if tab == "rooms":
         console.tabs.setCurrentWidget(console.rooms_panel)
         _wait(lambda: console.rooms_panel.bookings_table.rowCount() > 0)
+    if tab == "reports":
+        console.tabs.setCurrentWidget(console.reports_panel)
+        _wait(lambda: console.reports_panel.report is not None and not console.reports_panel.busy)
     if tab == "requests":
         console.tabs.setCurrentWidget(console.outbox_panel)
         _wait(lambda: console.outbox_panel.table.rowCount() > 0)
     return console
+
+
+_VISITOR_NAMES = {"zh_Hant": "陳美玲", "ru": "Ольга Смирнова", "vi": "Nguyễn Văn Minh", "es": "María López"}
+
+
+def _security(backend, settings, language: str):
+    """Four visitors inside, one of them signed in at the kiosk and one whose badge has run out."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from kiosk.domain.visitors import VisitSource
+    from kiosk.services import visitors
+    from kiosk.ui.stations.security_desk import SecurityDesk
+
+    ctx = backend.ctx
+
+    class _Earlier:
+        def now(self):
+            return ctx.now() - timedelta(hours=3)
+
+    visitors.sign_in(
+        replace(ctx, clock=_Earlier()),
+        name="Daniel Okafor",
+        host="Portland Water Bureau",
+        organisation="Okafor Plumbing",
+        purpose="Permit meeting",
+        id_checked=True,
+        badge_hours=2,
+    )
+    visitors.sign_in(
+        ctx,
+        name=_VISITOR_NAMES.get(language, "Maria Lopez"),
+        host="Bureau of Development Services",
+        organisation="Acme Construction & Engineering LLC",
+        purpose="Plan review",
+        id_checked=True,
+    )
+    visitors.sign_in(ctx, name="陳美玲", host="Portland Housing Bureau", purpose="Appointment")
+    visitors.sign_in(
+        ctx, name="Nguyễn Văn Minh", host="Office of Community & Civic Life", source=VisitSource.KIOSK
+    )
+    left = visitors.sign_in(ctx, name="Ольга Смирнова", host="Revenue Division")
+    visitors.sign_out(ctx, left.id)
+    from kiosk.app import desk_printing
+
+    desk = SecurityDesk(language=language, printing=desk_printing(settings))
+    desk.resize(*CONSOLE_SIZE)
+    desk.show()
+    desk.attach(ctx)
+    _wait(lambda: desk.snapshot is not None and desk.host_box.count() > 0)
+    desk.name_field.setText("Alex Kim")
+    desk.table.selectRow(1)
+    return desk
+
+
+def _display(backend, settings, language: str):
+    """Three counters calling (one of them a recall), one visitor at a counter, a line still waiting."""
+    from kiosk.services import queue
+    from kiosk.ui.stations.display import DisplayWindow
+
+    ctx = backend.ctx
+    served = queue.call_next(ctx, "1")
+    queue.finish(ctx, served.id)
+    queue.start_serving(ctx, queue.call_next(ctx, "4").id)
+    window = DisplayWindow(language=language, building_name=settings.building_name)
+    window.resize(*KIOSK_SIZE)
+    window.show()
+    window.attach(ctx)
+    _wait(lambda: window.state is not None and window.overview is not None)
+    for counter in ("1", "3"):
+        queue.call_next(ctx, counter)
+    window.refresh()
+    waiting = len(queue.snapshot(ctx).waiting)
+    _wait(lambda: window.state is not None and len(window.state.calling) >= 3)
+    _wait(lambda: window.overview is not None and window.overview.waiting == waiting)
+    return window
+
+
+def _feedback(window, screen: str):
+    """A visit served this morning, rated by its number."""
+    from kiosk.services import queue
+    from kiosk.ui.flow import Step
+
+    window.feedback.start()
+    if screen == "feedback":
+        for key in "a0":
+            window.feedback.find.keyboard.type(key)
+        return window
+    served = queue.call_next(window.ctx, "3")
+    queue.finish(window.ctx, served.id)
+    window.feedback.look_up(served.number)
+    _wait(lambda: window.flow.step == Step.FEEDBACK_RATE)
+    window.feedback.rate.face_buttons[1].click()
+    if screen == "feedback-rate":
+        return window
+    window.feedback.rate.send_button.click()
+    _wait(lambda: window.flow.step == Step.FEEDBACK_THANKS)
+    return window
 
 
 def _seed_requests(ctx, folder: Path) -> None:

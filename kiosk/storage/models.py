@@ -90,6 +90,7 @@ class TicketRow(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     channel: Mapped[str] = mapped_column(String(16), default="kiosk")
     accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
+    estimated_wait_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         # A number is issued once per day and service; continuations of a transfer reuse the
@@ -293,3 +294,60 @@ class FeedbackTokenRow(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VisitRow(Base):
+    """The security desk's visitor log: one row per visit, from sign-in to sign-out."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    badge: Mapped[str] = mapped_column(String(12))
+    sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    service_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(80))
+    organisation: Mapped[str] = mapped_column(String(80), default="")
+    host: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(String(120), default="")
+    id_checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(8))
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    signed_out_how: Mapped[str] = mapped_column(String(8), default="")
+
+    __table_args__ = (
+        # Two visitors inside never wear the same badge number, even signed in at two desks at once.
+        Index(
+            "uq_visits_badge_in_building",
+            "badge",
+            unique=True,
+            sqlite_where=text("signed_out_at IS NULL"),
+            postgresql_where=text("signed_out_at IS NULL"),
+        ),
+        Index("ix_visits_day_sequence", "service_date", "sequence"),
+    )
+
+
+class CounterRow(Base):
+    """A counter staff call visitors to; seeded from the ``counters`` setting on first use."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Service codes it serves; empty: every service.
+    services: Mapped[list] = mapped_column(JSON, default=list)
+    break_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueueRuleRow(Base):
+    """A priority rule staff switched on or off; a rule with no row is off."""
+
+    __tablename__ = "queue_rules"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -5,22 +5,29 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.domain.feedback import AlreadyRated, Feedback
+from kiosk.domain.queue import NO_RULES, RULE_NAMES, CallState, Counter, QueueRules
 from kiosk.domain.requests import RequestState, ServiceRequest, SyncStatus
 from kiosk.domain.rooms import Booking, BookingStatus, Room, SlotTaken
 from kiosk.domain.services import QueueService
 from kiosk.domain.staff import AuditEntry, Role, StaffUser
 from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
+from kiosk.domain.visitors import BadgeTaken, Visit, VisitSource
 from kiosk.storage.models import (
     AuditRow,
     BookingRow,
     ChangeCounterRow,
+    CounterRow,
+    FeedbackRow,
+    FeedbackTokenRow,
+    QueueRuleRow,
     QueueServiceRow,
     RemoteServiceRow,
     RoomRow,
@@ -31,6 +38,7 @@ from kiosk.storage.models import (
     SyncStateRow,
     TicketRow,
     TicketSequenceRow,
+    VisitRow,
 )
 
 _TICKET_FIELDS = [f.name for f in fields(Ticket)]
@@ -50,8 +58,15 @@ def _copy_into(row: TicketRow, ticket: Ticket) -> None:
             setattr(row, name, value.value if isinstance(value, TicketStatus) else value)
 
 
-def _queue_order():
-    return (TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)
+def _queue_order(rules: QueueRules = NO_RULES):
+    """The SQL twin of kiosk.domain.queue.queue_key: rule boosts, service priority, arrival, id."""
+    boosts = []
+    if rules.appointments_first:
+        boosts.append(case((TicketRow.channel == "appointment", 1), else_=0))
+    if rules.accessibility_priority:
+        boosts.append(case((TicketRow.accommodation.is_(True), 1), else_=0))
+    boost = [sum(boosts[1:], boosts[0]).desc()] if boosts else []
+    return (*boost, TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)
 
 
 class SqlTicketRepository:
@@ -68,6 +83,7 @@ class SqlTicketRepository:
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = self.session.get(TicketRow, ticket_id, with_for_update=self._lock())
+        self._claimed = row  # as in claim_next_waiting: the save that follows needs no second read
         return _to_ticket(row) if row else None
 
     def save(self, ticket: Ticket) -> None:
@@ -92,24 +108,44 @@ class SqlTicketRepository:
         )
         return int(self.session.execute(statement).scalar_one())
 
-    def waiting(self) -> list[Ticket]:
+    def waiting(self, rules: QueueRules = NO_RULES) -> list[Ticket]:
         rows = self.session.scalars(
-            select(TicketRow).where(TicketRow.status == TicketStatus.WAITING.value).order_by(*_queue_order())
+            select(TicketRow)
+            .where(TicketRow.status == TicketStatus.WAITING.value)
+            .order_by(*_queue_order(rules))
         )
         return [_to_ticket(r) for r in rows]
 
-    def claim_next_waiting(self) -> Ticket | None:
-        statement = (
-            select(TicketRow)
-            .where(TicketRow.status == TicketStatus.WAITING.value)
-            .order_by(*_queue_order())
-            .limit(1)
-        )
+    def claim_next_waiting(
+        self, rules: QueueRules = NO_RULES, services: tuple[str, ...] = ()
+    ) -> Ticket | None:
+        statement = select(TicketRow).where(TicketRow.status == TicketStatus.WAITING.value)
+        if services:
+            statement = statement.where(TicketRow.service_code.in_(services))
+        row = None
+        if not any(rules.as_dict().values()):
+            # Without rule boosts, the first ticket has the line's highest priority: looked up in that
+            # priority alone, ix_tickets_queue yields it in arrival order, where the mixed-direction
+            # ORDER BY below sorts every waiting ticket on each call (8 ms with 15,000 waiting).
+            top = select(func.max(TicketRow.priority)).where(TicketRow.status == TicketStatus.WAITING.value)
+            if services:
+                top = top.where(TicketRow.service_code.in_(services))
+            first = statement.where(TicketRow.priority == top.scalar_subquery())
+            row = self.session.scalars(self._claiming(first.order_by(TicketRow.queued_at, TicketRow.id))).first()
+        if row is None:
+            # Rule boosts in force, or every ticket of the top priority is being claimed elsewhere.
+            row = self.session.scalars(self._claiming(statement.order_by(*_queue_order(rules)))).first()
+        # Held until the transaction ends: the session's identity map is weak, and without this the
+        # save that follows every claim would read the row again (a round trip on the busiest path).
+        self._claimed = row
+        return _to_ticket(row) if row else None
+
+    def _claiming(self, statement):
+        statement = statement.limit(1)
         if self._is_postgres():
             # Each console skips rows another console is claiming instead of queueing behind it.
             statement = statement.with_for_update(skip_locked=True)
-        row = self.session.scalars(statement).first()
-        return _to_ticket(row) if row else None
+        return statement
 
     def at_counters(self) -> list[Ticket]:
         rows = self.session.scalars(
@@ -133,6 +169,9 @@ class SqlTicketRepository:
                 TicketRow.status == TicketStatus.DONE.value,
                 TicketRow.finished_at >= since,
                 TicketRow.serving_at.is_not(None),
+                # Quick questions served at the desk at once never waited: they would make the
+                # line look faster than it is.
+                TicketRow.estimated_wait_seconds.is_not(None),
             )
         )
         return [(code, finished - started) for code, started, finished in rows]
@@ -152,6 +191,15 @@ class SqlTicketRepository:
             select(TicketRow).where(
                 TicketRow.status == TicketStatus.DONE.value, TicketRow.finished_at >= since
             )
+        )
+        return [_to_ticket(r) for r in rows]
+
+    def recent_calls(self, since: datetime, limit: int) -> list[Ticket]:
+        rows = self.session.scalars(
+            select(TicketRow)
+            .where(TicketRow.called_at >= since)
+            .order_by(TicketRow.called_at.desc(), TicketRow.id.desc())
+            .limit(limit)
         )
         return [_to_ticket(r) for r in rows]
 
@@ -208,6 +256,17 @@ class SqlChangeMarker:
         self.name = name
 
     def bump(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            from kiosk.storage.notify import NOTIFY_BUMP, NOTIFY_NEW, channel
+
+            # One round trip for the bump and its NOTIFY; PostgreSQL delivers the notification at
+            # commit, so a listening display never hears of a change it cannot read yet.
+            params = {"name": self.name, "channel": channel(self.name)}
+            if self.session.execute(NOTIFY_BUMP, params).first() is None:
+                self.session.add(ChangeCounterRow(name=self.name, version=1))
+                self.session.flush()
+                self.session.execute(NOTIFY_NEW, params)
+            return
         result = self.session.execute(
             update(ChangeCounterRow)
             .where(ChangeCounterRow.name == self.name)
@@ -226,6 +285,7 @@ class SqlChangeMarker:
 
 ROOM_CHANGES = "rooms"
 REQUEST_CHANGES = "requests"
+VISITOR_CHANGES = "visitors"
 _BOOKING_FIELDS = [f.name for f in fields(Booking)]
 
 
@@ -597,3 +657,308 @@ class SqlAuditLog:
 
     def delete_before(self, cutoff: datetime) -> int:
         return self.session.execute(delete(AuditRow).where(AuditRow.at < cutoff)).rowcount or 0
+
+
+_FEEDBACK_FIELDS = [f.name for f in fields(Feedback)]
+
+
+def _to_feedback(row: FeedbackRow) -> Feedback:
+    return Feedback(**{name: getattr(row, name) for name in _FEEDBACK_FIELDS})
+
+
+class SqlFeedbackRepository:
+    """Ratings of visits, the tokens of the tickets' feedback links, and finding the visit rated."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, feedback: Feedback) -> Feedback:
+        """AlreadyRated when the visit has a rating (also when another kiosk stored it a moment ago)."""
+        row = FeedbackRow(**{name: getattr(feedback, name) for name in _FEEDBACK_FIELDS if name != "id"})
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+        except IntegrityError as exc:
+            raise AlreadyRated() from exc
+        feedback.id = row.id
+        return feedback
+
+    def for_ticket(self, ticket_id: int) -> Feedback | None:
+        row = self.session.scalar(select(FeedbackRow).where(FeedbackRow.ticket_id == ticket_id))
+        return _to_feedback(row) if row else None
+
+    def for_visits_on(self, first: date, last: date) -> list[Feedback]:
+        """Ratings of the visits that began from ``first`` to ``last`` (local service dates)."""
+        rows = self.session.scalars(
+            select(FeedbackRow)
+            .join(TicketRow, TicketRow.id == FeedbackRow.ticket_id)
+            .where(TicketRow.service_date >= first, TicketRow.service_date <= last)
+            .order_by(FeedbackRow.created_at, FeedbackRow.id)
+        )
+        return [_to_feedback(row) for row in rows]
+
+    def issued(self, service_date: date, number: str) -> Ticket | None:
+        """The ticket issued with ``number`` that day (a visit's first ticket, not a transfer's)."""
+        row = self.session.scalar(
+            select(TicketRow)
+            .where(
+                TicketRow.service_date == service_date,
+                TicketRow.number == number,
+                TicketRow.transferred_from_id.is_(None),
+            )
+            .order_by(TicketRow.id.desc())
+            .limit(1)
+        )
+        return _to_ticket(row) if row else None
+
+    def visit(self, first_ticket_id: int) -> list[Ticket]:
+        """The visit's tickets: the one issued, then each transfer's continuation in order."""
+        chain: list[Ticket] = []
+        row = self.session.get(TicketRow, first_ticket_id)
+        while row is not None and len(chain) < 50:
+            chain.append(_to_ticket(row))
+            row = self.session.scalar(
+                select(TicketRow)
+                .where(TicketRow.transferred_from_id == row.id)
+                .order_by(TicketRow.id)
+                .limit(1)
+            )
+        return chain
+
+    def token_for(self, ticket_id: int) -> str | None:
+        return self.session.scalar(
+            select(FeedbackTokenRow.token).where(FeedbackTokenRow.ticket_id == ticket_id)
+        )
+
+    def add_token(self, ticket_id: int, token: str, now: datetime) -> None:
+        self.session.add(FeedbackTokenRow(token=token, ticket_id=ticket_id, created_at=now))
+        self.session.flush()
+
+    def ticket_for_token(self, token: str) -> int | None:
+        return self.session.scalar(select(FeedbackTokenRow.ticket_id).where(FeedbackTokenRow.token == token))
+
+
+class SqlReportRepository:
+    """Read-only figures' raw material for a range of local service dates."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def tickets_on(self, first: date, last: date) -> list[Ticket]:
+        rows = self.session.scalars(
+            select(TicketRow)
+            .where(TicketRow.service_date >= first, TicketRow.service_date <= last)
+            .order_by(TicketRow.id)
+        )
+        return [_to_ticket(row) for row in rows]
+
+    def requests_between(self, start: datetime, end: datetime) -> list[tuple[str, str, datetime]]:
+        """(service code, service name, made at) of the reports and requests made at the kiosks."""
+        rows = self.session.execute(
+            select(
+                ServiceRequestRow.service_code, ServiceRequestRow.service_name, ServiceRequestRow.created_at
+            )
+            .where(ServiceRequestRow.created_at >= start, ServiceRequestRow.created_at < end)
+            .order_by(ServiceRequestRow.id)
+        )
+        return [(code, name, at) for code, name, at in rows]
+
+    def bookings_on(self, first: date, last: date) -> list[Booking]:
+        rows = self.session.scalars(
+            select(BookingRow)
+            .where(BookingRow.service_date >= first, BookingRow.service_date <= last)
+            .order_by(BookingRow.starts_at, BookingRow.id)
+        )
+        return [_to_booking(row) for row in rows]
+
+
+_VISIT_FIELDS = [f.name for f in fields(Visit)]
+
+
+def _to_visit(row: VisitRow) -> Visit:
+    values = {name: getattr(row, name) for name in _VISIT_FIELDS}
+    values["source"] = VisitSource(row.source)
+    return Visit(**values)
+
+
+class SqlVisitRepository:
+    """The visitor log. A badge number is worn by one visitor inside at a time: a partial unique index."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, visit: Visit) -> Visit:
+        """Store a new visit; BadgeTaken when a visitor inside wears its badge (also one a moment ago)."""
+        row = VisitRow(**{name: getattr(visit, name) for name in _VISIT_FIELDS if name != "id"})
+        row.source = visit.source.value
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+        except IntegrityError as exc:
+            raise BadgeTaken(badge=visit.badge) from exc
+        visit.id = row.id
+        return visit
+
+    def save(self, visit: Visit) -> None:
+        row = self.session.get(VisitRow, visit.id)
+        if row is None:
+            raise LookupError(f"visit {visit.id} vanished")
+        for name in _VISIT_FIELDS:
+            if name != "id":
+                value = getattr(visit, name)
+                setattr(row, name, value.value if isinstance(value, VisitSource) else value)
+        self.session.flush()
+
+    def _one(self, statement) -> Visit | None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        row = self.session.scalar(statement)
+        return _to_visit(row) if row else None
+
+    def get(self, visit_id: int) -> Visit | None:
+        return self._one(select(VisitRow).where(VisitRow.id == visit_id))
+
+    def by_token(self, token: str) -> Visit | None:
+        return self._one(select(VisitRow).where(VisitRow.token == token))
+
+    def inside_by_badge(self, badge: str) -> Visit | None:
+        return self._one(select(VisitRow).where(VisitRow.badge == badge, VisitRow.signed_out_at.is_(None)))
+
+    def in_building(self) -> list[Visit]:
+        rows = self.session.scalars(
+            select(VisitRow)
+            .where(VisitRow.signed_out_at.is_(None))
+            .order_by(VisitRow.signed_in_at, VisitRow.id)
+        )
+        return [_to_visit(row) for row in rows]
+
+    def last_sequence(self, service_date: date) -> int:
+        value = self.session.scalar(
+            select(func.max(VisitRow.sequence)).where(VisitRow.service_date == service_date)
+        )
+        return int(value or 0)
+
+    def badges_inside(self) -> set[str]:
+        return set(self.session.scalars(select(VisitRow.badge).where(VisitRow.signed_out_at.is_(None))))
+
+    def signed_in_between(self, start: datetime, end: datetime) -> list[Visit]:
+        rows = self.session.scalars(
+            select(VisitRow)
+            .where(VisitRow.signed_in_at >= start, VisitRow.signed_in_at < end)
+            .order_by(VisitRow.signed_in_at, VisitRow.id)
+        )
+        return [_to_visit(row) for row in rows]
+
+    def anonymise_signed_out_before(self, cutoff: datetime, dry_run: bool = False) -> int:
+        """Blank who and why of visits that ended before ``cutoff``; counts stay. Returns how many."""
+        condition = (
+            VisitRow.signed_out_at.is_not(None),
+            VisitRow.signed_out_at < cutoff,
+            (VisitRow.name != "") | (VisitRow.organisation != "") | (VisitRow.purpose != ""),
+        )
+        if dry_run:
+            return int(self.session.scalar(select(func.count()).select_from(VisitRow).where(*condition)) or 0)
+        result = self.session.execute(
+            update(VisitRow).where(*condition).values(name="", organisation="", purpose="")
+        )
+        return result.rowcount or 0
+
+
+def _to_counter(row: CounterRow) -> Counter:
+    return Counter(
+        name=row.name,
+        services=tuple(row.services or ()),
+        break_since=row.break_since,
+        active=row.active,
+        sort_order=row.sort_order,
+    )
+
+
+class SqlCounterRepository:
+    """Counters, the priority rules, and what the wait estimates need from the tickets."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> list[Counter]:
+        rows = self.session.scalars(select(CounterRow).order_by(CounterRow.sort_order, CounterRow.name))
+        return [_to_counter(row) for row in rows]
+
+    def get(self, name: str) -> Counter | None:
+        row = self.session.get(CounterRow, name, with_for_update=self._lock())
+        return _to_counter(row) if row else None
+
+    def put(self, counter: Counter) -> None:
+        row = self.session.get(CounterRow, counter.name) or CounterRow(name=counter.name)
+        row.services = list(counter.services)
+        row.break_since, row.active, row.sort_order = counter.break_since, counter.active, counter.sort_order
+        self.session.add(row)
+        self.session.flush()
+
+    def rules(self) -> QueueRules:
+        rows = self.session.execute(select(QueueRuleRow.name, QueueRuleRow.enabled)).all()
+        return QueueRules.of({name: enabled for name, enabled in rows})
+
+    def set_rule(self, name: str, enabled: bool, now: datetime) -> None:
+        row = self.session.get(QueueRuleRow, name) or QueueRuleRow(name=name)
+        row.enabled, row.changed_at = enabled, now
+        self.session.add(row)
+        self.session.flush()
+
+    def call_state(self, name: str) -> CallState:
+        """The ticket still at the counter, the counter and the rules in one round trip: calling the
+        next visitor is the busiest path of the lobby, and each query is a trip to a shared server."""
+        busy = (
+            select(TicketRow.number)
+            .where(TicketRow.counter == name, TicketRow.status.in_([s.value for s in AT_COUNTER]))
+            .order_by(TicketRow.called_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rules = [
+            select(QueueRuleRow.enabled).where(QueueRuleRow.name == rule).scalar_subquery().label(rule)
+            for rule in RULE_NAMES
+        ]
+        one = select(literal(1).label("one")).subquery()
+        statement = (
+            select(busy.label("busy"), *rules, CounterRow)
+            .select_from(one)
+            .outerjoin(CounterRow, CounterRow.name == name)
+        )
+        row = self.session.execute(statement).one()
+        counter_row = row[len(RULE_NAMES) + 1]
+        return CallState(
+            busy_number=row[0],
+            counter=_to_counter(counter_row) if counter_row is not None else None,
+            rules=QueueRules.of({rule: bool(row[i + 1]) for i, rule in enumerate(RULE_NAMES)}),
+        )
+
+    def active_since(self, since: datetime) -> set[str]:
+        """Counters that called a visitor since ``since``."""
+        rows = self.session.scalars(
+            select(TicketRow.counter)
+            .where(TicketRow.counter.is_not(None), TicketRow.called_at >= since)
+            .distinct()
+        )
+        return set(rows)
+
+    def estimate_outcomes(self, start: datetime, end: datetime) -> list[tuple[timedelta, timedelta]]:
+        """(wait told, wait had) of the tickets that joined the line in [start, end) and were called.
+
+        A transfer's continuation is left out: its visitor was told a wait for their first service.
+        """
+        rows = self.session.execute(
+            select(TicketRow.estimated_wait_seconds, TicketRow.queued_at, TicketRow.called_at).where(
+                TicketRow.queued_at >= start,
+                TicketRow.queued_at < end,
+                TicketRow.estimated_wait_seconds.is_not(None),
+                TicketRow.called_at.is_not(None),
+                TicketRow.transferred_from_id.is_(None),
+            )
+        )
+        return [(timedelta(seconds=told), called - queued) for told, queued, called in rows]
+
+    def _lock(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"

@@ -23,6 +23,11 @@ class Step(enum.StrEnum):
     REQUEST_STATUS = "request-status"
     LOOKUP = "lookup"
     ANSWER = "answer"
+    FEEDBACK = "feedback"
+    FEEDBACK_RATE = "feedback-rate"
+    FEEDBACK_THANKS = "feedback-thanks"
+    VISITOR_SIGN_IN = "visitor-sign-in"
+    VISITOR_SIGNED_IN = "visitor-signed-in"
 
 
 @dataclass
@@ -39,6 +44,8 @@ class Visit:
     result: object | None = None
     booking: object | None = None
     request: object | None = None  # a report or request filed in this visit
+    feedback_visit: object | None = None  # the visit being rated (its first ticket), never a name
+    visitor: object | None = None  # signed in at the security desk's log from this kiosk
 
 
 @dataclass
@@ -104,6 +111,11 @@ class KioskFlow:
         """The report and request steps, which carry nothing but the step itself."""
         self.step = step
 
+    def visitor_signed_in(self, visit: object) -> None:
+        """Signed in at the kiosk: the badge number stays on screen until the visit ends."""
+        self.visit.visitor = visit
+        self.step = Step.VISITOR_SIGNED_IN
+
     def request_filed(self, request: object) -> None:
         self.visit.request = request
         self.step = Step.REPORT_DONE
@@ -118,10 +130,18 @@ class KioskFlow:
             Step.REPORT_REVIEW: Step.REPORT_FORM,
             Step.LOOKUP: Step.SERVICES,
             Step.ANSWER: Step.LOOKUP,
+            Step.FEEDBACK_RATE: Step.FEEDBACK,
+            Step.VISITOR_SIGN_IN: Step.SERVICES,
         }
         if self.step in previous:
             self.step = previous[self.step]
-        elif self.step in (Step.ROOM_BOOKED, Step.REPORT_DONE):
+        elif self.step in (
+            Step.ROOM_BOOKED,
+            Step.REPORT_DONE,
+            Step.FEEDBACK,
+            Step.FEEDBACK_THANKS,
+            Step.VISITOR_SIGNED_IN,
+        ):
             self.reset()
         elif self.step == Step.NAME:
             self.visit.first_name = None

@@ -52,6 +52,9 @@ STEPS_WITH_BACK = (
     Step.REQUEST_STATUS,
     Step.LOOKUP,
     Step.ANSWER,
+    Step.FEEDBACK,
+    Step.FEEDBACK_RATE,
+    Step.VISITOR_SIGN_IN,
 )
 
 
@@ -135,6 +138,12 @@ class KioskWindow(QWidget):
         self._catalogue = None
         self._pending_draft = None
         self.scanner = None
+        self.feedback = None  # the rate-your-visit steps (kiosk.ui.screens.feedback), built with the others
+        self.feedback_url = ""  # the feedback_url setting: its links are scanned as ratings too
+        # The visitor_self_sign_in and visitor_badge_hours settings (kiosk.ui.screens.visitor_sign_in).
+        self.visitor_self_sign_in = False
+        self.visitor_badge_hours = 0
+        self.visitor_steps = None
         self.overlay: IdleOverlay | None = None
         self.idle: IdleWatcher | None = None
         self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
@@ -229,6 +238,15 @@ class KioskWindow(QWidget):
                 Step.ANSWER: self.answer,
             }
         )
+        from kiosk.ui.screens.feedback import FeedbackSteps
+
+        self.feedback = FeedbackSteps(self)
+        self.screens.update(self.feedback.screens)
+        self.welcome.rate_chosen.connect(self.feedback.start)
+        from kiosk.ui.screens.visitor_sign_in import VisitorSteps
+
+        self.visitor_steps = VisitorSteps(self)
+        self.screens.update(self.visitor_steps.screens)
         for screen in self.screens.values():
             if screen is not self.welcome:
                 self.stack.addWidget(screen)
@@ -340,9 +358,11 @@ class KioskWindow(QWidget):
             if isinstance(exc, InvalidInput):
                 self.name_screen.field.setFocus()
 
-        language = visit.language
+        language, accommodation = visit.language, self.name_screen.wants_accommodation()
         self.runner.submit(
-            lambda: checkin.check_in(ctx, code, first_name, language=language), issued, failed
+            lambda: checkin.check_in(ctx, code, first_name, language=language, accommodation=accommodation),
+            issued,
+            failed,
         )
 
     # -- city information -------------------------------------------------------------------------
@@ -541,6 +561,8 @@ class KioskWindow(QWidget):
 
         if payload.upper().startswith(REQUEST_PREFIX):
             self.check_request(payload)
+        elif self.feedback.claims(payload):
+            self.feedback.scanned(payload)
         else:
             self.check_in_room(payload)
 
@@ -551,7 +573,7 @@ class KioskWindow(QWidget):
         from kiosk.domain.rooms import QR_PREFIX
         from kiosk.ui.widgets.scanner import ScanListener
 
-        self.scanner = ScanListener((QR_PREFIX, REQUEST_PREFIX), self)
+        self.scanner = ScanListener((QR_PREFIX, REQUEST_PREFIX, *self.feedback.scan_prefixes()), self)
         self.scanner.scanned.connect(self._scanned)
         if self.windowHandle() is not None:
             self.scanner.watch(self.windowHandle())

@@ -24,6 +24,7 @@ def visible(widget: QWidget, root: QWidget) -> bool:
 
 def go_to(qtbot, kiosk, step: Step, language: str) -> None:
     if step == Step.WELCOME:
+        kiosk.visitor_steps.enable(True)  # audit the welcome screen with every entry it can offer
         return
     kiosk.choose_language(language)
     if step == Step.SERVICES:
@@ -82,6 +83,40 @@ def go_to(qtbot, kiosk, step: Step, language: str) -> None:
             return
         kiosk.send_report()
         qtbot.waitUntil(lambda: kiosk.flow.step == Step.REPORT_DONE, timeout=5000)
+        return
+    if step in (Step.FEEDBACK, Step.FEEDBACK_RATE, Step.FEEDBACK_THANKS):
+        from kiosk.services import checkin, queue
+
+        kiosk.feedback.start()
+        kiosk.feedback.find.keyboard.type("a")
+        if step == Step.FEEDBACK:
+            return
+        ticket = checkin.check_in(kiosk.ctx, "accommodation").ticket
+        queue.call_next(kiosk.ctx, "1")
+        queue.finish(kiosk.ctx, ticket.id)
+        kiosk.feedback.look_up(ticket.number)
+        qtbot.waitUntil(lambda: kiosk.flow.step == Step.FEEDBACK_RATE, timeout=5000)
+        kiosk.feedback.rate.face_buttons[0].click()
+        kiosk.feedback.rate.keyboard.type("w")
+        if step == Step.FEEDBACK_RATE:
+            return
+        kiosk.feedback.rate.send_button.click()
+        qtbot.waitUntil(lambda: kiosk.flow.step == Step.FEEDBACK_THANKS, timeout=5000)
+        return
+    if step in (Step.VISITOR_SIGN_IN, Step.VISITOR_SIGNED_IN):
+        steps = kiosk.visitor_steps
+        steps.enable(True)
+        steps.start()
+        if step == Step.VISITOR_SIGN_IN:
+            qtbot.waitUntil(lambda: bool(steps.form.host_buttons), timeout=5000)
+            steps.form.keyboard.type("w")
+            return
+        steps.form.name_field.setText("Ana")
+        steps.form.host_field.setText(
+            "Garbage, Recycling and Composting (Bureau of Planning and Sustainability)"
+        )
+        steps.form.submit_button.click()
+        qtbot.waitUntil(lambda: kiosk.flow.step == Step.VISITOR_SIGNED_IN, timeout=5000)
         return
     kiosk.choose_service("accommodation")  # the longest service name in most languages
     if step == Step.NAME:

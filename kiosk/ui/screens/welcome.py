@@ -14,6 +14,7 @@ class WelcomeScreen(Screen):
     name = "welcome"
     language_chosen = Signal(str)
     search_chosen = Signal()
+    rate_chosen = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +33,7 @@ class WelcomeScreen(Screen):
             self.language_buttons[language.code] = choice
         self.layout_.addLayout(self.grid)
         self.search_button: ChoiceButton | None = None
+        self.rate_button: ChoiceButton | None = None
         self.layout_.addStretch(1)
         self.apply_large_print(False)
 
@@ -44,6 +46,11 @@ class WelcomeScreen(Screen):
         self.search_button.setObjectName("welcomeSearchButton")
         self.search_button.clicked.connect(self.search_chosen)
         self.layout_.insertWidget(self.layout_.count() - 1, self.search_button)
+        # After being served, a visitor rates the visit here (or by scanning the ticket on any screen).
+        self.rate_button = ChoiceButton("rate", self)
+        self.rate_button.setObjectName("welcomeRateButton")
+        self.rate_button.clicked.connect(self.rate_chosen)
+        self.layout_.insertWidget(self.layout_.count() - 1, self.rate_button)
         self.retranslate()
 
     def apply_large_print(self, large: bool) -> None:
@@ -71,6 +78,14 @@ class WelcomeScreen(Screen):
             if text != here:
                 others.append(text)
         self.search_button.set_content(here, " · ".join(others))
+        rate = _("Rate your visit")
+        in_others = []
+        for language in LANGUAGES:
+            with use_language(language.code):
+                text = _("Rate your visit")
+            if text != rate:
+                in_others.append(text)
+        self.rate_button.set_content(rate, " · ".join(in_others))
 
     def first_focus(self) -> QWidget | None:
         return self.language_buttons[LANGUAGES[0].code]
