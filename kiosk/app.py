@@ -605,13 +605,18 @@ def security_desk(settings: Settings, printer=None):
 
 
 def run_security(settings: Settings) -> int:
+    from kiosk.domain.staff import Role
     from kiosk.ui.tasks import TaskRunner
 
     app = _qt_application()
     desk = security_desk(settings)
     desk.resize(1500, 900)
-    desk.show()
-    _connect_when_ready(settings, [desk], TaskRunner(desk))
+    session = staff_session(desk, settings, (Role.SECURITY,))
+    # No sign-out for a desk left alone: with the database gone, the roll call it holds in memory must stay
+    # at hand in an evacuation, and signing in again would need the database.
+    session.idle_ms = 0
+    session.start()
+    _connect_when_ready(settings, [session], TaskRunner(session), first_paint=session.dialog)
     return _exec(app)
 
 

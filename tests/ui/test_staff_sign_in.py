@@ -101,3 +101,30 @@ def test_reports_and_rules_are_for_administrators(qtbot, sqlite_backend):
     assert console.tabs.isTabVisible(reports)
     assert console.rules_panel.admin_group.isEnabled()
     session.dialog = None
+
+
+def test_the_security_desk_opens_for_security_staff_and_logs_who_signed_a_visitor_in(qtbot, sqlite_backend):
+    from kiosk.services import visitors
+    from kiosk.ui.stations.security_desk import SecurityDesk
+
+    ctx = sqlite_backend.ctx
+    staff.add_user(ctx, "maria", Role.RECEPTION, PIN)
+    staff.add_user(ctx, "omar", Role.SECURITY, "715290")
+    desk = SecurityDesk(language="en", poll_interval_ms=100, station="lobby-desk")
+    qtbot.addWidget(desk)
+    session = StaffSession(desk, (Role.SECURITY,), station="lobby-desk")
+    session.start()
+    session.attach(ctx)
+    _sign_in(qtbot, session.dialog, "maria", PIN)
+    qtbot.waitUntil(lambda: "administrator" in session.dialog.message.text(), timeout=5000)
+    assert not desk.isVisible()
+    session.dialog.username.clear()
+    _sign_in(qtbot, session.dialog, "omar", "715290")
+    qtbot.waitUntil(desk.isVisible, timeout=5000)
+    assert desk.ctx.actor == "omar"
+    visit = visitors.sign_in(desk.ctx, name="Ada Byron", host="Revenue Division")
+    entries = audit.entries(ctx, ctx.now() - timedelta(hours=1), ctx.now() + timedelta(hours=1))
+    signed = [e for e in entries if e.action.startswith("visitor.")]
+    assert [(e.actor, e.station, e.subject) for e in signed] == [("omar", "lobby-desk", visit.badge)]
+    assert "Ada" not in signed[0].detail
+    session.dialog = None

@@ -135,6 +135,14 @@ class StaffSession(QObject):
             self.sign_out()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if self.user is not None and event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+        if (
+            self.idle_ms
+            and self.user is not None
+            and event.type()
+            in (
+                QEvent.Type.KeyPress,
+                QEvent.Type.MouseButtonPress,
+            )
+        ):
             self.idle.start(self.idle_ms)
         return False
