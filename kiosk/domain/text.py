@@ -20,6 +20,9 @@ def clean_text(raw: str | None, keep_newlines: bool = False) -> str:
     lines = text.split("\n") if keep_newlines else [text]
     cleaned = []
     for line in lines:
-        line = "".join(ch for ch in line if unicodedata.category(ch)[0] != "C")
+        # A tab or other spacing control separates words ("Acme\tLLC"); other controls are dropped.
+        line = "".join(
+            " " if ch.isspace() else ch for ch in line if ch.isspace() or unicodedata.category(ch)[0] != "C"
+        )
         cleaned.append(" ".join(line.split()))
     return "\n".join(cleaned).strip()

@@ -79,7 +79,9 @@ def clean_first_name(raw: str | None) -> str | None:
     if raw is None:
         return None
     text = unicodedata.normalize("NFC", raw)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     text = " ".join(text.split())
     if not text:
         return None
