@@ -146,6 +146,7 @@ def _kiosk(backend, settings, screen: str, language: str, large_print: bool, hig
         window.toggle_large_print()
     if high_contrast:
         window.toggle_high_contrast()
+    window.welcome.add_search()  # as the running kiosk does right after its first frame
     if screen == "welcome":
         return window
     if screen.startswith("feedback"):

@@ -6,12 +6,12 @@ import csv
 import io
 
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from kiosk.services import checkin, feedback, queue, reports
 from kiosk.ui.flow import Step
 from tests.ui.conftest import type_text
+from tests.ui.test_rooms_kiosk import scan
 
 
 def served_visit(ctx, clock, service: str = "permits", name: str = "Maria"):
@@ -79,10 +79,7 @@ def test_a_scanned_ticket_opens_the_rating_from_any_screen_and_idle_clears_it(
     kiosk.choose_language("en")
     kiosk.choose_rooms()
     payload = f"kiosk-ticket:{ticket.service_date.isoformat()}/{ticket.number}"
-    window = kiosk.windowHandle()
-    for char in payload:  # a scanner types very fast, then Enter
-        QTest.keyClick(window, char)
-    QTest.keyClick(window, Qt.Key.Key_Return)
+    scan(kiosk.windowHandle(), payload)  # a scanner types very fast, then Enter
     qtbot.waitUntil(lambda: kiosk.flow.step == Step.FEEDBACK_RATE, timeout=5000)
     rate = kiosk.feedback.rate
     qtbot.mouseClick(rate.face_buttons[0], Qt.MouseButton.LeftButton)

@@ -170,7 +170,7 @@ class VisitorSignInScreen(Screen):
         if self.entry is None:
             self.entry = ChoiceButton("visitor", welcome)
             self.entry.setObjectName("welcomeVisitorButton")
-            welcome.layout_.insertWidget(welcome.layout_.count() - 1, self.entry)
+            welcome.add_entry(self.entry)
         self._retranslate_entry()
         return self.entry
 
@@ -318,6 +318,7 @@ class VisitorSteps(QObject):
                 self.form.add_entry(self.window.welcome).clicked.connect(self.start)
         if self.form.entry is not None:
             self.form.entry.setVisible(on)
+            self.window.welcome.lay_out_entries()
 
     def start(self) -> None:
         window = self.window

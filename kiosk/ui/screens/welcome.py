@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.i18n import LANGUAGES, _, use_language
@@ -32,6 +32,12 @@ class WelcomeScreen(Screen):
             choice.clicked.connect(lambda _checked=False, code=language.code: self.language_chosen.emit(code))
             self.language_buttons[language.code] = choice
         self.layout_.addLayout(self.grid)
+        # What can be done before choosing a language: search in full width, the others side by side, so that
+        # every entry stays above the fold at 1080 px.
+        self.entries = QGridLayout()
+        self.entries.setSpacing(20)
+        self.layout_.addLayout(self.entries)
+        self._entry_buttons: list[ChoiceButton] = []
         self.search_button: ChoiceButton | None = None
         self.rate_button: ChoiceButton | None = None
         self.layout_.addStretch(1)
@@ -45,13 +51,37 @@ class WelcomeScreen(Screen):
         self.search_button = ChoiceButton("search", self)
         self.search_button.setObjectName("welcomeSearchButton")
         self.search_button.clicked.connect(self.search_chosen)
-        self.layout_.insertWidget(self.layout_.count() - 1, self.search_button)
+        self.add_entry(self.search_button)
         # After being served, a visitor rates the visit here (or by scanning the ticket on any screen).
         self.rate_button = ChoiceButton("rate", self)
         self.rate_button.setObjectName("welcomeRateButton")
         self.rate_button.clicked.connect(self.rate_chosen)
-        self.layout_.insertWidget(self.layout_.count() - 1, self.rate_button)
+        self.add_entry(self.rate_button)
         self.retranslate()
+
+    def add_entry(self, entry: ChoiceButton) -> None:
+        """An entry below the languages: the first spans the width, the rest go two to a row."""
+        if entry not in self._entry_buttons:
+            self._entry_buttons.append(entry)
+        self.lay_out_entries()
+
+    def lay_out_entries(self) -> None:
+        for button in self._entry_buttons:
+            self.entries.removeWidget(button)
+        order = {"search": 0, "rate": 1}
+        shown = sorted(
+            (b for b in self._entry_buttons if not _hidden_on_purpose(b)),
+            key=lambda b: order.get(b.key, len(order)),
+        )
+        if not shown:
+            return
+        first, *rest = shown
+        self.entries.addWidget(first, 0, 0, 1, 2)
+        for index, button in enumerate(rest):
+            spans_row = index == len(rest) - 1 and index % 2 == 0
+            self.entries.addWidget(button, 1 + index // 2, index % 2, 1, 2 if spans_row else 1)
+        self.entries.setColumnStretch(0, 1)
+        self.entries.setColumnStretch(1, 1)
 
     def apply_large_print(self, large: bool) -> None:
         # Two columns in both modes: the names are short, and all five languages stay in view.
@@ -89,3 +119,8 @@ class WelcomeScreen(Screen):
 
     def first_focus(self) -> QWidget | None:
         return self.language_buttons[LANGUAGES[0].code]
+
+
+def _hidden_on_purpose(widget: QWidget) -> bool:
+    """Hidden by setVisible(False), not merely not shown yet (a new child of a visible screen)."""
+    return widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
