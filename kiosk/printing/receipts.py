@@ -91,6 +91,18 @@ def _ticket(content: TicketReceipt) -> tuple[str, list[Block]]:
     ]
     if content.qr_payload:
         blocks.append(Qr(content.qr_payload, size_mm=24))
+        # The same code rates the visit afterwards (kiosk.services.feedback); a link works on a phone too.
+        phone = content.qr_payload.startswith(("https://", "http://"))
+        blocks.append(
+            Text(
+                _("After your visit, scan this code at the kiosk or with your phone to tell us how we did.")
+                if phone
+                else _("After your visit, scan this code at the kiosk to tell us how we did."),
+                size=8,
+                align="center",
+                space_after=3,
+            )
+        )
     blocks.append(
         Text(_("Issued {when}", when=_when(content.issued_at, content.timezone)), size=8, align="center")
     )
