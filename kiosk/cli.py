@@ -478,7 +478,7 @@ def _rooms(settings, args) -> int:
             active=(room.active or args.active) and not args.inactive,
         )
         try:
-            rooms.put_room(ctx, changed)
+            changed = rooms.put_room(ctx, changed)
         except DomainError:
             print("kiosk: a room needs a code, a name and a capacity of at least 1", file=sys.stderr)
             return 2

@@ -56,6 +56,22 @@ class FakeTickets:
         waiting = [t for t in self.waiting(rules) if not services or t.service_code in services]
         return waiting[0] if waiting else None
 
+    def claim_and_call(
+        self, counter: str, now: datetime, rules: QueueRules = NO_RULES, services: tuple[str, ...] = ()
+    ) -> Ticket | None:
+        ticket = self.claim_next_waiting(rules, services)
+        if ticket is not None:
+            ticket.call(counter, now)
+            self.save(ticket)
+        return ticket
+
+    def finish(self, ticket_id: int, now: datetime) -> Ticket | None:
+        ticket = self.get(ticket_id)
+        if ticket is not None:
+            ticket.finish(now)
+            self.save(ticket)
+        return ticket
+
     def at_counters(self) -> list[Ticket]:
         found = [copy.deepcopy(t) for t in self.store.tickets.values() if t.status in AT_COUNTER]
         return sorted(found, key=lambda t: t.called_at, reverse=True)

@@ -22,6 +22,7 @@ from kiosk.domain.feedback import (
     clean_comment,
     parse_ticket_text,
 )
+from kiosk.domain.text import clean_text
 from kiosk.domain.tickets import TicketStatus, format_number
 from kiosk.services.context import ServiceContext
 from kiosk.services.ports import UnitOfWork
@@ -60,8 +61,8 @@ def link_prefix(url: str) -> str:
 
 def _normalised_number(typed: str) -> str:
     """'a12', 'A 012' and 'A012' are the same ticket."""
-    letters = "".join(ch for ch in typed if not ch.isdigit())
-    digits = "".join(ch for ch in typed if ch.isdigit())
+    letters = "".join(ch for ch in typed if not ch.isdecimal())
+    digits = "".join(ch for ch in typed if ch.isdecimal())
     if not digits or not letters.isalpha():
         return typed
     return format_number(letters.upper(), int(digits))
@@ -87,6 +88,8 @@ def find_visit(ctx: ServiceContext, text: str, url: str = "") -> VisitRef:
     Refused with VisitNotFound, NotServedYet (still waiting) or AlreadyRated before the visitor
     is asked anything.
     """
+    # What a scanner or keyboard sent may hold anything (a lone surrogate cannot even reach the database).
+    text = clean_text(text)
     token = token_in_link(url, text)
     with ctx.uow() as uow:
         if token is not None:

@@ -102,6 +102,18 @@ class TicketRepository(Protocol):
         locked so that no other station can take it in its transaction."""
         ...
 
+    def claim_and_call(
+        self, counter: str, now: datetime, rules: QueueRules = ..., services: tuple[str, ...] = ()
+    ) -> Ticket | None:
+        """``claim_next_waiting``, then ``Ticket.call(counter, now)`` on it, stored: the ticket as called.
+        One step, so that the database may do it in one statement."""
+        ...
+
+    def finish(self, ticket_id: int, now: datetime) -> Ticket | None:
+        """``Ticket.finish(now)`` on the ticket (locked as ``get`` locks it), stored: the ticket as
+        finished; None when there is no such ticket. Raises what Ticket.finish raises."""
+        ...
+
     def at_counters(self) -> list[Ticket]:
         """Tickets called or being served, most recently called first."""
         ...

@@ -100,11 +100,9 @@ def call_next(ctx: ServiceContext, counter: str) -> Ticket:
     with ctx.uow(write=True) as uow:
         state = _ready(uow, counter)
         served = state.counter.services if state.counter is not None else ()
-        ticket = uow.tickets.claim_next_waiting(state.rules, served)
+        ticket = uow.tickets.claim_and_call(counter, now, state.rules, served)
         if ticket is None:
             raise QueueEmpty()
-        ticket.call(counter, now)
-        uow.tickets.save(ticket)
         audit.record(uow, ctx, "queue.call", ticket.number, f"counter {counter}")
         uow.changes.bump()
         uow.commit()
@@ -136,12 +134,16 @@ def _change(
             raise NotFound()
         result = action(uow, ticket) or ticket
         uow.tickets.save(ticket)
-        audit.record(
-            uow, ctx, f"queue.{name}", ticket.number, result.service_code if result is not ticket else ""
-        )
-        uow.changes.bump()
-        uow.commit()
+        _changed(uow, ctx, name, ticket, result)
     return result
+
+
+def _changed(uow: UnitOfWork, ctx: ServiceContext, name: str, ticket: Ticket, result: Ticket) -> None:
+    audit.record(
+        uow, ctx, f"queue.{name}", ticket.number, result.service_code if result is not ticket else ""
+    )
+    uow.changes.bump()
+    uow.commit()
 
 
 def recall(ctx: ServiceContext, ticket_id: int) -> Ticket:
@@ -156,7 +158,13 @@ def start_serving(ctx: ServiceContext, ticket_id: int) -> Ticket:
 
 def finish(ctx: ServiceContext, ticket_id: int) -> Ticket:
     now = ctx.now()
-    return _change(ctx, ticket_id, "finish", lambda _uow, t: t.finish(now))
+    with ctx.uow(write=True) as uow:
+        # Ticket.finish and its write in one step: one statement on a shared server, not a read and a write.
+        ticket = uow.tickets.finish(ticket_id, now)
+        if ticket is None:
+            raise NotFound()
+        _changed(uow, ctx, "finish", ticket, ticket)
+    return ticket
 
 
 def no_show(ctx: ServiceContext, ticket_id: int) -> Ticket:

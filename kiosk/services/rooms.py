@@ -19,6 +19,7 @@ from kiosk.domain.rooms import (
     Slot,
     SlotTaken,
 )
+from kiosk.domain.text import clean_text
 from kiosk.domain.tickets import clean_first_name
 from kiosk.services import audit
 from kiosk.services.context import ServiceContext
@@ -59,8 +60,11 @@ def ensure_rooms(ctx: ServiceContext, rooms: tuple[Room, ...] = DEFAULT_ROOMS) -
     return len(rooms)
 
 
-def put_room(ctx: ServiceContext, room: Room) -> None:
-    if not room.code.strip() or not room.name.strip() or room.capacity < 1:
+def put_room(ctx: ServiceContext, room: Room) -> Room:
+    """Add or change a room; returns it as stored."""
+    # Admin-typed text is shown on every kiosk: cleaned like a visitor's (no controls, no lone surrogates).
+    room = replace(room, code=clean_text(room.code), name=clean_text(room.name))
+    if not room.code or not room.name or room.capacity < 1 or len(room.code) > 40 or len(room.name) > 80:
         raise InvalidInput()
     unknown = set(room.features) - set(rules.FEATURES)
     if unknown:
@@ -76,6 +80,7 @@ def put_room(ctx: ServiceContext, room: Room) -> None:
         )
         uow.room_changes.bump()
         uow.commit()
+    return room
 
 
 def list_rooms(ctx: ServiceContext, include_inactive: bool = False) -> list[Room]:

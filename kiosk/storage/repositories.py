@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy import Text, bindparam, case, cast, delete, func, insert, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +42,7 @@ from kiosk.storage.models import (
     TicketSequenceRow,
     VisitRow,
 )
+from kiosk.storage.notify import NOTIFY_BUMP, NOTIFY_NEW, channel
 
 _TICKET_FIELDS = [f.name for f in fields(Ticket)]
 QUEUE_CHANGES = "queue"
@@ -51,6 +54,16 @@ def _to_ticket(row: TicketRow) -> Ticket:
     return Ticket(**values)
 
 
+def _ticket_of(row) -> Ticket:
+    """A ticket from a Core result row holding the ticket columns (an ORM row is _to_ticket's)."""
+    return _ticket_of_values(dict(row._mapping))
+
+
+def _ticket_of_values(values: dict) -> Ticket:
+    values["status"] = TicketStatus(values["status"])
+    return Ticket(**values)
+
+
 def _copy_into(row: TicketRow, ticket: Ticket) -> None:
     for name in _TICKET_FIELDS:
         if name != "id":
@@ -58,15 +71,137 @@ def _copy_into(row: TicketRow, ticket: Ticket) -> None:
             setattr(row, name, value.value if isinstance(value, TicketStatus) else value)
 
 
-def _queue_order(rules: QueueRules = NO_RULES):
+def _queue_order(rules: QueueRules = NO_RULES, tickets=TicketRow):
     """The SQL twin of kiosk.domain.queue.queue_key: rule boosts, service priority, arrival, id."""
     boosts = []
     if rules.appointments_first:
-        boosts.append(case((TicketRow.channel == "appointment", 1), else_=0))
+        boosts.append(case((tickets.channel == "appointment", 1), else_=0))
     if rules.accessibility_priority:
-        boosts.append(case((TicketRow.accommodation.is_(True), 1), else_=0))
+        boosts.append(case((tickets.accommodation.is_(True), 1), else_=0))
     boost = [sum(boosts[1:], boosts[0]).desc()] if boosts else []
-    return (*boost, TicketRow.priority.desc(), TicketRow.queued_at, TicketRow.id)
+    return (*boost, tickets.priority.desc(), tickets.queued_at, tickets.id)
+
+
+# The call-next path runs Core statements built once: SQLAlchemy then finds each one's compiled form
+# in its cache from the statement alone, where a statement built per call is analysed again each time.
+_TICKETS = TicketRow.__table__
+_TICKET_COLUMNS = [_TICKETS.c[name] for name in _TICKET_FIELDS]
+
+
+def _constant(value: str | int):
+    """A constant written into the SQL rather than bound: PostgreSQL plans a prepared statement
+    once for any parameter values after a few runs, and a plan for ``status = $1 ... LIMIT $2`` may
+    not be the one for the waiting tickets' first row (the claim took twice the bare SQL's time)."""
+    return literal_column(repr(value) if isinstance(value, str) else str(int(value)))
+
+
+_WAITING = _constant(TicketStatus.WAITING.value)
+_AT_COUNTER = [_constant(s.value) for s in sorted(AT_COUNTER)]
+_ONE = _constant(1)
+_GET_TICKET = select(*_TICKET_COLUMNS).where(_TICKETS.c.id == bindparam("ticket_id"))
+_GET_TICKET_LOCKED = _GET_TICKET.with_for_update()
+_SAVE_TICKET = (
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("ticket_id"))
+    .values({name: bindparam(name) for name in _TICKET_FIELDS if name != "id"})
+)
+
+
+@functools.cache
+def _first_waiting(rules: QueueRules, services: bool, top_priority: bool, lock: bool):
+    """The id of the first waiting ticket in queue order under ``rules``; of the services in the
+    ``services`` parameter when ``services``. ``top_priority``: looked for among the tickets of the
+    line's highest priority alone (only right without rule boosts). The id alone: the database may
+    sort every waiting ticket to find it, and narrow rows sort in half the time of whole tickets."""
+    c = _TICKETS.c
+    statement = select(c.id).where(c.status == _WAITING)
+    if services:
+        statement = statement.where(c.service_code.in_(bindparam("services", expanding=True)))
+    if top_priority:
+        # Without rule boosts, the first ticket has the line's highest priority: looked up in that
+        # priority alone, ix_tickets_queue yields it in arrival order, where the mixed-direction
+        # ORDER BY sorts every waiting ticket on each call (8 ms with 15,000 waiting).
+        top = select(func.max(c.priority)).where(c.status == _WAITING)
+        if services:
+            top = top.where(c.service_code.in_(bindparam("services", expanding=True)))
+        statement = statement.where(c.priority == top.scalar_subquery()).order_by(c.queued_at, c.id)
+    else:
+        statement = statement.order_by(*_queue_order(rules, c))
+    statement = statement.limit(_ONE)
+    if lock:
+        # Each console skips rows another console is claiming instead of queueing behind it.
+        statement = statement.with_for_update(skip_locked=True)
+    return statement
+
+
+@functools.cache
+def _claim_query(rules: QueueRules, services: bool, top_priority: bool, lock: bool):
+    """The first waiting ticket (see _first_waiting), whole."""
+    statement = select(*_TICKET_COLUMNS).where(
+        _TICKETS.c.id == _first_waiting(rules, services, top_priority, lock).scalar_subquery()
+    )
+    # Locked again (it is this transaction's already): FOR UPDATE reads the row as it was locked,
+    # where a plain read could return an older version from the statement's snapshot.
+    return statement.with_for_update() if lock else statement
+
+
+def _written_by_domain(before_row, action: Callable[[Ticket], object]) -> Ticket:
+    """The ticket ``action`` (a domain transition) makes of the row's ticket as it was, checked
+    against what the statement wrote: the one-statement writes below set values in SQL, and the
+    domain stays the judge of them (a transition it refuses raises its own error)."""
+    values = before_row._mapping
+    ticket = _ticket_of_values({name: values[name] for name in _TICKET_FIELDS})
+    action(ticket)
+    written = _ticket_of_values({name: values[_AFTER + name] for name in _TICKET_FIELDS})
+    if ticket != written:
+        # Leave nothing of it (the transaction rolls back) rather than a row the domain would
+        # not have written.
+        raise RuntimeError(f"ticket {ticket.number} was written otherwise than the domain changes it")
+    return ticket
+
+
+_AFTER = "after_"
+
+
+def _returning_before_and_after(statement, before):
+    return statement.returning(*before.c, *(column.label(_AFTER + column.name) for column in _TICKET_COLUMNS))
+
+
+@functools.cache
+def _claim_and_call(rules: QueueRules, services: bool, top_priority: bool):
+    """PostgreSQL: claim the first waiting ticket and write it called, in one statement returning the
+    ticket as it was and as it is (see _written_by_domain)."""
+    claimed = _claim_query(rules, services, top_priority, lock=True).subquery("claimed")
+    statement = (
+        update(_TICKETS)
+        .where(_TICKETS.c.id == claimed.c.id)
+        .values(
+            status=_constant(TicketStatus.CALLED.value),
+            counter=bindparam("counter_name"),
+            called_at=bindparam("now", type_=_TICKETS.c.called_at.type),
+        )
+    )
+    return _returning_before_and_after(statement, claimed)
+
+
+def _finish_statement():
+    """PostgreSQL: Ticket.finish written in one statement, returning the ticket as it was and as it is
+    (see _written_by_domain)."""
+    before = _GET_TICKET_LOCKED.subquery("before")
+    now = bindparam("now", type_=_TICKETS.c.finished_at.type)
+    statement = (
+        update(_TICKETS)
+        .where(_TICKETS.c.id == before.c.id)
+        .values(
+            status=_constant(TicketStatus.DONE.value),
+            serving_at=func.coalesce(before.c.serving_at, before.c.called_at, now),
+            finished_at=now,
+        )
+    )
+    return _returning_before_and_after(statement, before)
+
+
+_FINISH = _finish_statement()
 
 
 class SqlTicketRepository:
@@ -82,17 +217,17 @@ class SqlTicketRepository:
         return ticket
 
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.session.get(TicketRow, ticket_id, with_for_update=self._lock())
-        self._claimed = row  # as in claim_next_waiting: the save that follows needs no second read
-        return _to_ticket(row) if row else None
+        statement = _GET_TICKET_LOCKED if self._is_postgres() else _GET_TICKET
+        row = self.session.connection().execute(statement, {"ticket_id": ticket_id}).first()
+        return _ticket_of(row) if row else None
 
     def save(self, ticket: Ticket) -> None:
-        # One UPDATE statement rather than the ORM's flush: the flush's bookkeeping was most of a
-        # console's own time per call (tests/benchmarks/queue.py, 8 consoles on one machine).
-        values = {name: getattr(ticket, name) for name in _TICKET_FIELDS if name != "id"}
+        # A Core UPDATE rather than the ORM's flush: the flush's bookkeeping was most of a console's
+        # own time per call (tests/benchmarks/queue.py, 8 consoles on one machine).
+        values = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
         values["status"] = ticket.status.value
-        table = TicketRow.__table__  # Core, not the ORM's bulk UPDATE: no session synchronisation
-        result = self.session.execute(update(table).where(table.c.id == ticket.id).values(values))
+        values["ticket_id"] = values.pop("id")
+        result = self.session.connection().execute(_SAVE_TICKET, values)
         if result.rowcount == 0:
             raise LookupError(f"ticket {ticket.id} vanished")
         # A row this session already holds would be stale: let it be read again if it is needed.
@@ -126,35 +261,45 @@ class SqlTicketRepository:
     def claim_next_waiting(
         self, rules: QueueRules = NO_RULES, services: tuple[str, ...] = ()
     ) -> Ticket | None:
-        statement = select(TicketRow).where(TicketRow.status == TicketStatus.WAITING.value)
-        if services:
-            statement = statement.where(TicketRow.service_code.in_(services))
-        row = None
-        if not any(rules.as_dict().values()):
-            # Without rule boosts, the first ticket has the line's highest priority: looked up in that
-            # priority alone, ix_tickets_queue yields it in arrival order, where the mixed-direction
-            # ORDER BY below sorts every waiting ticket on each call (8 ms with 15,000 waiting).
-            top = select(func.max(TicketRow.priority)).where(TicketRow.status == TicketStatus.WAITING.value)
-            if services:
-                top = top.where(TicketRow.service_code.in_(services))
-            first = statement.where(TicketRow.priority == top.scalar_subquery())
-            row = self.session.scalars(
-                self._claiming(first.order_by(TicketRow.queued_at, TicketRow.id))
-            ).first()
-        if row is None:
-            # Rule boosts in force, or every ticket of the top priority is being claimed elsewhere.
-            row = self.session.scalars(self._claiming(statement.order_by(*_queue_order(rules)))).first()
-        # Held until the transaction ends: the session's identity map is weak, and without this the
-        # save that follows every claim would read the row again (a round trip on the busiest path).
-        self._claimed = row
-        return _to_ticket(row) if row else None
+        lock = self._is_postgres()
+        row = self._first(lambda top: _claim_query(rules, bool(services), top, lock), rules, services)
+        return _ticket_of(row) if row else None
 
-    def _claiming(self, statement):
-        statement = statement.limit(1)
-        if self._is_postgres():
-            # Each console skips rows another console is claiming instead of queueing behind it.
-            statement = statement.with_for_update(skip_locked=True)
-        return statement
+    def claim_and_call(
+        self, counter: str, now: datetime, rules: QueueRules = NO_RULES, services: tuple[str, ...] = ()
+    ) -> Ticket | None:
+        if not self._is_postgres():
+            # The write lock is the transaction's since BEGIN IMMEDIATE, and the database is in this
+            # process: claiming, then writing what the domain made of it, costs no round trip.
+            ticket = self.claim_next_waiting(rules, services)
+            if ticket is not None:
+                ticket.call(counter, now)
+                self.save(ticket)
+            return ticket
+        params = {"counter_name": counter, "now": now}
+        row = self._first(lambda top: _claim_and_call(rules, bool(services), top), rules, services, params)
+        return _written_by_domain(row, lambda t: t.call(counter, now)) if row else None
+
+    def finish(self, ticket_id: int, now: datetime) -> Ticket | None:
+        if not self._is_postgres():
+            ticket = self.get(ticket_id)
+            if ticket is not None:
+                ticket.finish(now)
+                self.save(ticket)
+            return ticket
+        row = self.session.connection().execute(_FINISH, {"ticket_id": ticket_id, "now": now}).first()
+        return _written_by_domain(row, lambda t: t.finish(now)) if row else None
+
+    def _first(self, statement, rules: QueueRules, services: tuple[str, ...], params: dict | None = None):
+        """The first row of ``statement(top_priority)``, the claim query or a statement around it."""
+        params = {**(params or {}), **({"services": list(services)} if services else {})}
+        connection = self.session.connection()
+        if not any(rules.as_dict().values()):
+            row = connection.execute(statement(True), params).first()
+            if row is not None:
+                return row
+        # Rule boosts in force, or every ticket of the top priority is being claimed elsewhere.
+        return connection.execute(statement(False), params).first()
 
     def at_counters(self) -> list[Ticket]:
         rows = self.session.scalars(
@@ -215,9 +360,6 @@ class SqlTicketRepository:
     def _is_postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
-    def _lock(self) -> bool:
-        return self._is_postgres()
-
 
 def _to_service(row: QueueServiceRow) -> QueueService:
     return QueueService(
@@ -259,33 +401,96 @@ class SqlServiceRepository:
         self.session.flush()
 
 
+_COUNTERS = ChangeCounterRow.__table__
+_AUDIT = AuditRow.__table__
+_ADD_AUDIT = _AUDIT.insert()
+_AUDIT_FIELDS = ("at", "actor", "station", "action", "subject", "detail")
+
+
+def _log_and_bump_statement():
+    """PostgreSQL: an audit entry, a change counter's bump and the bump's NOTIFY in one statement;
+    no row back means that counter does not exist yet."""
+    logged = insert(_AUDIT).values({name: bindparam(name) for name in _AUDIT_FIELDS}).cte("logged")
+    bumped = (
+        update(_COUNTERS)
+        .where(_COUNTERS.c.name == bindparam("marker"))
+        .values(version=_COUNTERS.c.version + 1)
+        .returning(_COUNTERS.c.version)
+        .cte("bumped")
+    )
+    notify = func.pg_notify(bindparam("channel"), cast(bumped.c.version, Text))
+    return select(notify).select_from(bumped).add_cte(logged)
+
+
+_LOG_AND_BUMP = _log_and_bump_statement()
+_BUMP = (
+    update(_COUNTERS).where(_COUNTERS.c.name == bindparam("marker")).values(version=_COUNTERS.c.version + 1)
+)
+
+
+class PendingWrites:
+    """A unit of work's audit entries and change-counter bumps, written together just before it
+    commits: on PostgreSQL the entry, the bump and its NOTIFY are one round trip, where each was one
+    of its own on the call-next path. Reading either table writes them first, so that the work still
+    sees its own writes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.audit: list[dict] = []
+        self.bumps: list[str] = []
+
+    def write(self) -> None:
+        if not self.audit and not self.bumps:
+            return
+        audit, bumps = self.audit, self.bumps
+        self.audit, self.bumps = [], []
+        if len(audit) == 1 and bumps and self.session.get_bind().dialect.name == "postgresql":
+            name = bumps.pop(0)
+            params = {**audit.pop(), "marker": name, "channel": channel(name)}
+            if self.session.connection().execute(_LOG_AND_BUMP, params).first() is None:
+                _first_bump(self.session, name)
+        if audit:
+            self.session.connection().execute(_ADD_AUDIT, audit)
+        for name in bumps:
+            _bump(self.session, name)
+
+
+def _bump(session: Session, name: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip for the bump and its NOTIFY; PostgreSQL delivers the notification at
+        # commit, so a listening display never hears of a change it cannot read yet.
+        found = session.connection().execute(NOTIFY_BUMP, {"name": name, "channel": channel(name)}).first()
+    else:
+        found = session.connection().execute(_BUMP, {"marker": name}).rowcount
+    if not found:
+        _first_bump(session, name)
+
+
+def _first_bump(session: Session, name: str) -> None:
+    session.add(ChangeCounterRow(name=name, version=1))
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(NOTIFY_NEW, {"channel": channel(name)})
+
+
 class SqlChangeMarker:
-    def __init__(self, session: Session, name: str = QUEUE_CHANGES) -> None:
+    def __init__(
+        self, session: Session, name: str = QUEUE_CHANGES, pending: PendingWrites | None = None
+    ) -> None:
         self.session = session
         self.name = name
+        # Without pending writes to join, each bump is written at once.
+        self.pending = pending
 
     def bump(self) -> None:
-        if self.session.get_bind().dialect.name == "postgresql":
-            from kiosk.storage.notify import NOTIFY_BUMP, NOTIFY_NEW, channel
-
-            # One round trip for the bump and its NOTIFY; PostgreSQL delivers the notification at
-            # commit, so a listening display never hears of a change it cannot read yet.
-            params = {"name": self.name, "channel": channel(self.name)}
-            if self.session.execute(NOTIFY_BUMP, params).first() is None:
-                self.session.add(ChangeCounterRow(name=self.name, version=1))
-                self.session.flush()
-                self.session.execute(NOTIFY_NEW, params)
-            return
-        result = self.session.execute(
-            update(ChangeCounterRow)
-            .where(ChangeCounterRow.name == self.name)
-            .values(version=ChangeCounterRow.version + 1)
-        )
-        if result.rowcount == 0:
-            self.session.add(ChangeCounterRow(name=self.name, version=1))
-            self.session.flush()
+        if self.pending is None:
+            _bump(self.session, self.name)
+        else:
+            self.pending.bumps.append(self.name)
 
     def current(self) -> int:
+        if self.pending is not None:
+            self.pending.write()
         value = self.session.scalar(
             select(ChangeCounterRow.version).where(ChangeCounterRow.name == self.name)
         )
@@ -628,23 +833,21 @@ class SqlStaffRepository:
 
 
 class SqlAuditLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, pending: PendingWrites | None = None) -> None:
         self.session = session
+        # Without pending writes to join, each entry is written at once.
+        self.pending = pending
 
     def add(self, entry: AuditEntry) -> None:
-        self.session.add(
-            AuditRow(
-                at=entry.at,
-                actor=entry.actor,
-                station=entry.station,
-                action=entry.action,
-                subject=entry.subject,
-                detail=entry.detail,
-            )
-        )
-        self.session.flush()
+        values = {name: getattr(entry, name) for name in _AUDIT_FIELDS}
+        if self.pending is None:
+            self.session.connection().execute(_ADD_AUDIT, values)
+        else:
+            self.pending.audit.append(values)
 
     def between(self, start: datetime, end: datetime, limit: int = 1000) -> list[AuditEntry]:
+        if self.pending is not None:
+            self.pending.write()
         rows = self.session.scalars(
             select(AuditRow)
             .where(AuditRow.at >= start, AuditRow.at < end)
@@ -665,6 +868,8 @@ class SqlAuditLog:
         ]
 
     def delete_before(self, cutoff: datetime) -> int:
+        if self.pending is not None:
+            self.pending.write()
         return self.session.execute(delete(AuditRow).where(AuditRow.at < cutoff)).rowcount or 0
 
 
@@ -885,6 +1090,31 @@ def _to_counter(row: CounterRow) -> Counter:
     )
 
 
+def _call_state_statement():
+    counter = bindparam("counter")
+    busy = (
+        select(TicketRow.number)
+        .where(TicketRow.counter == counter, TicketRow.status.in_(_AT_COUNTER))
+        .order_by(TicketRow.called_at.desc())
+        .limit(_ONE)
+        .scalar_subquery()
+    )
+    rules = [
+        select(QueueRuleRow.enabled).where(QueueRuleRow.name == _constant(rule)).scalar_subquery().label(rule)
+        for rule in RULE_NAMES
+    ]
+    counters = CounterRow.__table__
+    one = select(_ONE.label("one")).subquery()
+    return (
+        select(busy.label("busy"), *rules, *counters.c)
+        .select_from(one)
+        .outerjoin(counters, counters.c.name == counter)
+    )
+
+
+_CALL_STATE = _call_state_statement()
+
+
 class SqlCounterRepository:
     """Counters, the priority rules, and what the wait estimates need from the tickets."""
 
@@ -919,29 +1149,11 @@ class SqlCounterRepository:
     def call_state(self, name: str) -> CallState:
         """The ticket still at the counter, the counter and the rules in one round trip: calling the
         next visitor is the busiest path of the lobby, and each query is a trip to a shared server."""
-        busy = (
-            select(TicketRow.number)
-            .where(TicketRow.counter == name, TicketRow.status.in_([s.value for s in AT_COUNTER]))
-            .order_by(TicketRow.called_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        rules = [
-            select(QueueRuleRow.enabled).where(QueueRuleRow.name == rule).scalar_subquery().label(rule)
-            for rule in RULE_NAMES
-        ]
-        one = select(literal(1).label("one")).subquery()
-        statement = (
-            select(busy.label("busy"), *rules, CounterRow)
-            .select_from(one)
-            .outerjoin(CounterRow, CounterRow.name == name)
-        )
-        row = self.session.execute(statement).one()
-        counter_row = row[len(RULE_NAMES) + 1]
+        row = self.session.connection().execute(_CALL_STATE, {"counter": name}).one()
         return CallState(
-            busy_number=row[0],
-            counter=_to_counter(counter_row) if counter_row is not None else None,
-            rules=QueueRules.of({rule: bool(row[i + 1]) for i, rule in enumerate(RULE_NAMES)}),
+            busy_number=row.busy,
+            counter=_to_counter(row) if row.name is not None else None,
+            rules=QueueRules.of({rule: bool(row._mapping[rule]) for rule in RULE_NAMES}),
         )
 
     def active_since(self, since: datetime) -> set[str]:

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.storage.database import WRITE_OPTION
 from kiosk.storage.personal_data import SqlPersonalData
 from kiosk.storage.repositories import (
+    QUEUE_CHANGES,
     REQUEST_CHANGES,
     ROOM_CHANGES,
     VISITOR_CHANGES,
+    PendingWrites,
     SqlAuditLog,
     SqlChangeMarker,
     SqlCounterRepository,
@@ -39,20 +41,21 @@ class SqlUnitOfWork:
         if self._write:
             # Procure the connection with the write option so SQLite begins IMMEDIATE.
             self.session.connection(execution_options={WRITE_OPTION: True})
+        self._pending = PendingWrites(self.session)
         self.tickets = SqlTicketRepository(self.session)
         self.services = SqlServiceRepository(self.session)
-        self.changes = SqlChangeMarker(self.session)
+        self.changes = SqlChangeMarker(self.session, QUEUE_CHANGES, self._pending)
         self.rooms = SqlRoomRepository(self.session)
-        self.room_changes = SqlChangeMarker(self.session, ROOM_CHANGES)
+        self.room_changes = SqlChangeMarker(self.session, ROOM_CHANGES, self._pending)
         self.requests = SqlRequestRepository(self.session)
-        self.request_changes = SqlChangeMarker(self.session, REQUEST_CHANGES)
+        self.request_changes = SqlChangeMarker(self.session, REQUEST_CHANGES, self._pending)
         self.stations = SqlStationRepository(self.session)
         self.staff = SqlStaffRepository(self.session)
-        self.audit = SqlAuditLog(self.session)
+        self.audit = SqlAuditLog(self.session, self._pending)
         self.personal_data = SqlPersonalData(self.session)
         self.counters = SqlCounterRepository(self.session)
         self.visits = SqlVisitRepository(self.session)
-        self.visitor_changes = SqlChangeMarker(self.session, VISITOR_CHANGES)
+        self.visitor_changes = SqlChangeMarker(self.session, VISITOR_CHANGES, self._pending)
         self.feedback = SqlFeedbackRepository(self.session)
         self.reports = SqlReportRepository(self.session)
         return self
@@ -66,6 +69,7 @@ class SqlUnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        self._pending.write()
         self.session.commit()
 
 
