@@ -170,9 +170,10 @@ def test_export_csv_for_the_dates_picked(qtbot, make_desk, sqlite_backend, tmp_p
     visitors.sign_in(sqlite_backend.ctx, name="陳美玲", host="Revenue")
     target = tmp_path / "log.csv"
     desk.export_to(target)
-    qtbot.waitUntil(target.exists, timeout=5000)
+    # The message comes once the file is written and closed: wait for it, not for the file to appear.
+    qtbot.waitUntil(lambda: desk.message.text() == f"1 visit exported to {target}.", timeout=5000)
     data = target.read_bytes().decode("utf-8-sig")
-    assert "陳美玲" in data and desk.message.text() == f"1 visit exported to {target}."
+    assert "陳美玲" in data
 
 
 def test_a_visitor_signs_in_at_the_kiosk_and_the_desk_sees_it(qtbot, make_kiosk, make_desk, sqlite_backend):
