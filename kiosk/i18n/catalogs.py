@@ -45,9 +45,12 @@ def compile_all(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
 @cache
 def _load(code: str) -> gettext.NullTranslations:
     po = po_path(code)
-    if not po.exists():
-        return gettext.NullTranslations()
     mo = po.with_suffix(".mo")
+    if not po.exists():
+        if mo.exists():  # a bundle (installer/kiosk.spec) ships the compiled catalogues alone
+            with mo.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+        return gettext.NullTranslations()
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as handle:
             return gettext.GNUTranslations(handle)

@@ -27,7 +27,14 @@ from kiosk.speech.voices import CANTONESE
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 30.0  # SAPI5's first start generates COM wrappers, which takes seconds
-WORKER = (sys.executable, "-m", "kiosk.speech.pyttsx_worker")
+# A frozen bundle (installer/kiosk.spec) has no `python -m`: its own executable runs the worker when
+# given this first argument (kiosk.cli.main).
+FROZEN_WORKER_FLAG = "--speech-worker"
+WORKER = (
+    (sys.executable, FROZEN_WORKER_FLAG)
+    if getattr(sys, "frozen", False)
+    else (sys.executable, "-m", "kiosk.speech.pyttsx_worker")
+)
 AUDIO_MAGIC = (b"RIFF", b"FORM")  # WAV; AIFF from NSSS
 
 
