@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.domain.staff import Role
 from kiosk.i18n import _, use_language
-from kiosk.services.context import ServiceContext
+
+if TYPE_CHECKING:
+    from kiosk.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,7 @@ class KioskLockdown(QObject):
     def ask_for_admin(self) -> None:
         if self.dialog is not None:
             return
+        from kiosk.domain.staff import Role
         from kiosk.ui.stations.sign_in import SignInDialog
 
         with use_language(self.language):

@@ -1,6 +1,6 @@
 """Several stations on one PostgreSQL: 8 consoles calling, 4 kiosks checking in, 2 displays following.
 
-Short by default (KIOSK_LOAD_SECONDS=10); ``KIOSK_LOAD_SECONDS=300`` runs the lobby for five minutes.
+Short by default (KIOSK_LOAD_SECONDS=6); ``KIOSK_LOAD_SECONDS=300`` runs the lobby for five minutes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from kiosk.services import queue
 from tests.integration.queue_load import run_load
 from tests.integration.workers import context
 
-SECONDS = float(os.environ.get("KIOSK_LOAD_SECONDS", "10"))
+SECONDS = float(os.environ.get("KIOSK_LOAD_SECONDS", "6"))
 
 
 @pytest.mark.postgres

@@ -142,8 +142,17 @@ def focus_chain(kiosk) -> list[QWidget]:
     return seen
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("language", LANGUAGE_CODES)
+# High contrast changes colours only (theme.py sizes everything from the text size), so its geometry is the
+# standard mode's; it is audited in a Latin and a CJK language, and its colours in tests/unit/test_theme.py.
+CASES = [
+    (language, mode)
+    for mode in MODES
+    for language in LANGUAGE_CODES
+    if mode != "contrast" or language in ("en", "zh_Hant")
+]
+
+
+@pytest.mark.parametrize(("language", "mode"), CASES, ids=[f"{lang}-{mode}" for lang, mode in CASES])
 @pytest.mark.parametrize("step", list(Step), ids=lambda s: s.value)
 def test_screen_passes_the_audit(qtbot, make_kiosk, step, language, mode):
     kiosk = make_kiosk(default_language=language, speaker=FakeSpeaker())
