@@ -110,7 +110,9 @@ def test_calling_next_costs_no_more_round_trips_than_before(backend):
     finally:
         event.remove(backend.engine, "before_cursor_execute", seen)
     work = [s for s in statements if not s.lstrip().upper().startswith("BEGIN") and s.strip() != "select 1"]
-    claims = [s for s in work if "FROM tickets" in s and "queue_rules" not in s and "SKIP LOCKED" in s.upper()]
+    claims = [
+        s for s in work if "FROM tickets" in s and "queue_rules" not in s and "SKIP LOCKED" in s.upper()
+    ]
     if backend.engine.dialect.name == "postgresql":
         assert len(claims) == 1 and claims[0].lstrip().upper().startswith(("UPDATE", "WITH")), statements
         assert len(work) == 3, statements

@@ -43,7 +43,9 @@ def test_nothing_personal_is_logged(qtbot, kiosk, sqlite_backend, clock, caplog)
     central.faults = [Forbidden("api key refused", status=403)]
     sync.sync_once(ctx, central)
 
-    visit = visitors.sign_in(ctx, name=f"{NAME} Maximilla", host="Water Bureau", organisation="Zanzibar Trading")
+    visit = visitors.sign_in(
+        ctx, name=f"{NAME} Maximilla", host="Water Bureau", organisation="Zanzibar Trading"
+    )
     visitors.sign_out(ctx, visit.id)
 
     logged = "\n".join(
