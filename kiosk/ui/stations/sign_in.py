@@ -1,4 +1,4 @@
-"""Staff sign-in: a user name and a PIN or password, checked off the UI thread (argon2 takes ~50 ms).
+"""Staff sign-in: a user name and a PIN or password, checked off the UI thread (argon2 takes 0.1-0.2 s).
 
 The same dialog guards the staff stations and the kiosk's way out of kiosk mode; at the kiosk
 there may be no physical keyboard, so it can carry the on-screen one.
