@@ -28,7 +28,7 @@ from kiosk.services import sync
 from tests.integration.delivery import everything, problems_with_delivery
 
 REQUESTS = int(os.environ.get("KIOSK_CRASH_REQUESTS", "120"))
-KILLS = int(os.environ.get("KIOSK_CRASH_KILLS", "5"))
+KILLS = int(os.environ.get("KIOSK_CRASH_KILLS", "3"))
 SEED = int(os.environ.get("KIOSK_CRASH_SEED", "4311"))
 ROOT = Path(__file__).resolve().parents[2]
 FILED = re.compile(r"^filed ([A-Z0-9]{4}-[A-Z0-9]{4})$")

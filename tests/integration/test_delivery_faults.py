@@ -31,7 +31,7 @@ from tests.integration.delivery import (
     problems_with_delivery,
 )
 
-REQUESTS = int(os.environ.get("KIOSK_FAULT_REQUESTS", "500"))
+REQUESTS = int(os.environ.get("KIOSK_FAULT_REQUESTS", "200"))
 CLIENT_TIMEOUT = 0.3  # seconds; the server's injected timeouts hang longer than this
 SERVER_HANG = 1.0
 SLOW = 0.05  # a slow answer still arrives within the timeout (one later than that is a timeout)
