@@ -13,9 +13,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.visitors import HOST_MAX, NAME_MAX, PURPOSE_MAX
-from kiosk.i18n import LANGUAGES, _, current_language, use_language
+from kiosk.i18n import N_, _, current_language, use_language
 from kiosk.ui.flow import Step
 from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.screens.welcome import said_in_every_language
 from kiosk.ui.tasks import user_message
 from kiosk.ui.widgets.buttons import ChoiceButton, button, set_text
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
@@ -177,14 +178,7 @@ class VisitorSignInScreen(Screen):
     def _retranslate_entry(self) -> None:
         if self.entry is None:
             return
-        here = _("Sign in as a visitor")
-        others = []
-        for language in LANGUAGES:
-            with use_language(language.code):
-                text = _("Sign in as a visitor")
-            if text != here:
-                others.append(text)
-        self.entry.set_content(here, " · ".join(others))
+        said_in_every_language(self.entry, N_("Sign in as a visitor"))
 
     # -- state --------------------------------------------------------------------------------------
     def retranslate(self) -> None:

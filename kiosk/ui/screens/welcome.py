@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from kiosk.i18n import LANGUAGES, _, use_language
+from kiosk.i18n import LANGUAGES, N_, _, use_language
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import ChoiceButton
 
@@ -99,26 +99,24 @@ class WelcomeScreen(Screen):
             self.language_buttons[language.code].set_content(language.endonym, hint)
         if self.search_button is None:
             return
-        # The search button says so in every language: whoever reads any of them knows what it does.
-        here = _("Find city information")
-        others = []
-        for language in LANGUAGES:
-            with use_language(language.code):
-                text = _("Find city information")
-            if text != here:
-                others.append(text)
-        self.search_button.set_content(here, " · ".join(others))
-        rate = _("Rate your visit")
-        in_others = []
-        for language in LANGUAGES:
-            with use_language(language.code):
-                text = _("Rate your visit")
-            if text != rate:
-                in_others.append(text)
-        self.rate_button.set_content(rate, " · ".join(in_others))
+        said_in_every_language(self.search_button, N_("Find city information"))
+        said_in_every_language(self.rate_button, N_("Rate your visit"))
 
     def first_focus(self) -> QWidget | None:
         return self.language_buttons[LANGUAGES[0].code]
+
+
+def said_in_every_language(entry: ChoiceButton, message: str) -> None:
+    """A welcome entry's name in the screen's language, and under it the same words in the others:
+    whoever reads any of them knows what the button does before choosing a language."""
+    here = _(message)
+    others = []
+    for language in LANGUAGES:
+        with use_language(language.code):
+            text = _(message)
+        if text != here:
+            others.append(text)
+    entry.set_content(here, " · ".join(others))
 
 
 def _hidden_on_purpose(widget: QWidget) -> bool:
