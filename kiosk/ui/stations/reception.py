@@ -34,6 +34,7 @@ from kiosk.services import checkin, counters, estimates, queue
 from kiosk.services.context import ServiceContext
 from kiosk.services.queue import QueueSnapshot
 from kiosk.ui.stations.outbox_panel import OutboxPanel
+from kiosk.ui.stations.polling import ChangePolling
 from kiosk.ui.stations.queue_rules_panel import QueueRulesPanel
 from kiosk.ui.stations.rooms_panel import RoomsPanel
 from kiosk.ui.tasks import TaskRunner, user_message
@@ -54,8 +55,9 @@ QTableWidget { font-size: 17px; }
 """
 
 
-class ReceptionConsole(QMainWindow):
+class ReceptionConsole(ChangePolling, QMainWindow):
     COLUMNS = 6
+    _polled = "Queue"
 
     def __init__(
         self,
@@ -347,37 +349,13 @@ class ReceptionConsole(QMainWindow):
     def counter(self) -> str:
         return self.counter_box.currentData() or self.counters[0]
 
-    def poll(self) -> None:
-        """Look for changes made at any station; reload only when something changed."""
-        if self.ctx is None or self._polling:
-            return
-        self._polling = True
-        ctx = self.ctx
+    def _marker(self, ctx: ServiceContext) -> int:
+        return queue.change_marker(ctx)
 
-        def seen(version: int) -> None:
-            self._set_online(True)
-            if version != self.version:
-                self.refresh()
-            else:
-                self._polling = False
+    def _load(self, ctx: ServiceContext) -> QueueSnapshot:
+        return queue.snapshot(ctx)
 
-        self.runner.submit(lambda: queue.change_marker(ctx), seen, self._poll_failed)
-
-    def refresh(self) -> None:
-        if self.ctx is None:
-            return
-        self._polling = True
-        ctx = self.ctx
-        self.runner.submit(lambda: queue.snapshot(ctx), self._apply_snapshot, self._poll_failed)
-
-    def _poll_failed(self, exc: Exception) -> None:
-        self._polling = False
-        log.warning("Queue poll failed: %s", type(exc).__name__)
-        self._set_online(False)
-
-    def _apply_snapshot(self, snap: QueueSnapshot) -> None:
-        self._polling = False
-        self._set_online(True)
+    def _apply(self, snap: QueueSnapshot) -> None:
         self.snapshot = snap
         self.version = snap.version
         self._fill_counter_box(snap)

@@ -43,6 +43,7 @@ from kiosk.i18n.formatting import format_time
 from kiosk.services import visitors
 from kiosk.services.context import ServiceContext
 from kiosk.services.visitors import InBuilding
+from kiosk.ui.stations.polling import ChangePolling
 from kiosk.ui.stations.reception import STAFF_STYLE
 from kiosk.ui.tasks import TaskRunner, user_message
 from kiosk.ui.widgets.buttons import button, set_text
@@ -54,7 +55,9 @@ EXPIRED_TEXT = QColor("#7A1017")  # 8.9:1 on the background above
 COLUMNS = 7
 
 
-class SecurityDesk(QMainWindow):
+class SecurityDesk(ChangePolling, QMainWindow):
+    _polled = "Visitor list"
+
     def __init__(
         self,
         *,
@@ -316,36 +319,13 @@ class SecurityDesk(QMainWindow):
 
         self.runner.submit(lambda: visitors.host_choices(language, folder), loaded, lambda _exc: None)
 
-    def poll(self) -> None:
-        if self.ctx is None or self._polling:
-            return
-        self._polling = True
-        ctx = self.ctx
+    def _marker(self, ctx: ServiceContext) -> int:
+        return visitors.change_marker(ctx)
 
-        def seen(version: int) -> None:
-            self._set_online(True)
-            if version != self.version:
-                self.refresh()
-            else:
-                self._polling = False
-
-        self.runner.submit(lambda: visitors.change_marker(ctx), seen, self._poll_failed)
-
-    def refresh(self) -> None:
-        if self.ctx is None:
-            return
-        self._polling = True
-        ctx = self.ctx
-        self.runner.submit(lambda: visitors.in_building(ctx), self._apply, self._poll_failed)
-
-    def _poll_failed(self, exc: Exception) -> None:
-        self._polling = False
-        log.warning("Visitor list poll failed: %s", type(exc).__name__)
-        self._set_online(False)
+    def _load(self, ctx: ServiceContext) -> InBuilding:
+        return visitors.in_building(ctx)
 
     def _apply(self, snapshot: InBuilding) -> None:
-        self._polling = False
-        self._set_online(True)
         arrived = [
             p.visit
             for p in snapshot.present
