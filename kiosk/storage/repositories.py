@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import Text, bindparam, case, cast, delete, func, insert, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +23,7 @@ from kiosk.domain.staff import AuditEntry, Role, StaffUser
 from kiosk.domain.stations import PrinterState
 from kiosk.domain.tickets import AT_COUNTER, Ticket, TicketStatus
 from kiosk.domain.visitors import BadgeTaken, Visit, VisitSource
+from kiosk.storage.driver import DriverStatement
 from kiosk.storage.models import (
     AuditRow,
     BookingRow,
@@ -145,14 +147,15 @@ def _claim_query(rules: QueueRules, services: bool, top_priority: bool, lock: bo
     return statement.with_for_update() if lock else statement
 
 
-def _written_by_domain(before_row, action: Callable[[Ticket], object]) -> Ticket:
+def _written_by_domain(values: dict, action: Callable[[Ticket], object]) -> Ticket:
     """The ticket ``action`` (a domain transition) makes of the row's ticket as it was, checked
     against what the statement wrote: the one-statement writes below set values in SQL, and the
     domain stays the judge of them (a transition it refuses raises its own error)."""
-    values = before_row._mapping
-    ticket = _ticket_of_values({name: values[name] for name in _TICKET_FIELDS})
+    before = {name: values[name] for name in _TICKET_FIELDS}
+    ticket = _ticket_of_values(dict(before))
     action(ticket)
-    written = _ticket_of_values({name: values[_AFTER + name] for name in _TICKET_FIELDS})
+    # The statement returns only the columns it sets; every other column is as it was.
+    written = _ticket_of_values({name: values.get(_AFTER + name, before[name]) for name in _TICKET_FIELDS})
     if ticket != written:
         # Leave nothing of it (the transaction rolls back) rather than a row the domain would
         # not have written.
@@ -163,8 +166,13 @@ def _written_by_domain(before_row, action: Callable[[Ticket], object]) -> Ticket
 _AFTER = "after_"
 
 
-def _returning_before_and_after(statement, before):
-    return statement.returning(*before.c, *(column.label(_AFTER + column.name) for column in _TICKET_COLUMNS))
+def _update_returning_before_and_after(before, values: dict):
+    """UPDATE the ticket ``before`` (a subquery of the row as it was) to ``values``, returning that row
+    whole and the columns written as they are now: not every column again, as each column returned is
+    described and converted on every call, on the console's own time."""
+    after = (_TICKETS.c[name].label(_AFTER + name) for name in values)
+    statement = update(_TICKETS).where(_TICKETS.c.id == before.c.id).values(values)
+    return statement.returning(*before.c, *after)
 
 
 @functools.cache
@@ -172,16 +180,12 @@ def _claim_and_call(rules: QueueRules, services: bool, top_priority: bool):
     """PostgreSQL: claim the first waiting ticket and write it called, in one statement returning the
     ticket as it was and as it is (see _written_by_domain)."""
     claimed = _claim_query(rules, services, top_priority, lock=True).subquery("claimed")
-    statement = (
-        update(_TICKETS)
-        .where(_TICKETS.c.id == claimed.c.id)
-        .values(
-            status=_constant(TicketStatus.CALLED.value),
-            counter=bindparam("counter_name"),
-            called_at=bindparam("now", type_=_TICKETS.c.called_at.type),
-        )
-    )
-    return _returning_before_and_after(statement, claimed)
+    values = {
+        "status": _constant(TicketStatus.CALLED.value),
+        "counter": bindparam("counter_name"),
+        "called_at": bindparam("now", type_=_TICKETS.c.called_at.type),
+    }
+    return _update_returning_before_and_after(claimed, values)
 
 
 def _finish_statement():
@@ -189,19 +193,21 @@ def _finish_statement():
     (see _written_by_domain)."""
     before = _GET_TICKET_LOCKED.subquery("before")
     now = bindparam("now", type_=_TICKETS.c.finished_at.type)
-    statement = (
-        update(_TICKETS)
-        .where(_TICKETS.c.id == before.c.id)
-        .values(
-            status=_constant(TicketStatus.DONE.value),
-            serving_at=func.coalesce(before.c.serving_at, before.c.called_at, now),
-            finished_at=now,
-        )
-    )
-    return _returning_before_and_after(statement, before)
+    values = {
+        "status": _constant(TicketStatus.DONE.value),
+        "serving_at": func.coalesce(before.c.serving_at, before.c.called_at, now),
+        "finished_at": now,
+    }
+    return _update_returning_before_and_after(before, values)
 
 
-_FINISH = _finish_statement()
+_FINISH = DriverStatement(_finish_statement())
+
+
+@functools.cache
+def _claim_and_call_on_driver(rules: QueueRules, top_priority: bool) -> DriverStatement:
+    """_claim_and_call for a counter serving every service, the lobby's usual case."""
+    return DriverStatement(_claim_and_call(rules, False, top_priority))
 
 
 class SqlTicketRepository:
@@ -277,8 +283,13 @@ class SqlTicketRepository:
                 self.save(ticket)
             return ticket
         params = {"counter_name": counter, "now": now}
-        row = self._first(lambda top: _claim_and_call(rules, bool(services), top), rules, services, params)
-        return _written_by_domain(row, lambda t: t.call(counter, now)) if row else None
+        if services:
+            # A list of services is rendered into the statement per call: SQLAlchemy runs it.
+            row = self._first(lambda top: _claim_and_call(rules, True, top), rules, services, params)
+            values = dict(row._mapping) if row else None
+        else:
+            values = self._first_on_driver(lambda top: _claim_and_call_on_driver(rules, top), rules, params)
+        return _written_by_domain(values, lambda t: t.call(counter, now)) if values else None
 
     def finish(self, ticket_id: int, now: datetime) -> Ticket | None:
         if not self._is_postgres():
@@ -287,8 +298,16 @@ class SqlTicketRepository:
                 ticket.finish(now)
                 self.save(ticket)
             return ticket
-        row = self.session.connection().execute(_FINISH, {"ticket_id": ticket_id, "now": now}).first()
-        return _written_by_domain(row, lambda t: t.finish(now)) if row else None
+        values = _FINISH.first(self.session, {"ticket_id": ticket_id, "now": now})
+        return _written_by_domain(values, lambda t: t.finish(now)) if values else None
+
+    def _first_on_driver(self, statement, rules: QueueRules, params: dict) -> dict | None:
+        """_first for a DriverStatement, a dict of the row's columns."""
+        if not any(rules.as_dict().values()):
+            values = statement(True).first(self.session, params)
+            if values is not None:
+                return values
+        return statement(False).first(self.session, params)
 
     def _first(self, statement, rules: QueueRules, services: tuple[str, ...], params: dict | None = None):
         """The first row of ``statement(top_priority)``, the claim query or a statement around it."""
@@ -422,7 +441,7 @@ def _log_and_bump_statement():
     return select(notify).select_from(bumped).add_cte(logged)
 
 
-_LOG_AND_BUMP = _log_and_bump_statement()
+_LOG_AND_BUMP = DriverStatement(_log_and_bump_statement())
 _BUMP = (
     update(_COUNTERS).where(_COUNTERS.c.name == bindparam("marker")).values(version=_COUNTERS.c.version + 1)
 )
@@ -447,7 +466,7 @@ class PendingWrites:
         if len(audit) == 1 and bumps and self.session.get_bind().dialect.name == "postgresql":
             name = bumps.pop(0)
             params = {**audit.pop(), "marker": name, "channel": channel(name)}
-            if self.session.connection().execute(_LOG_AND_BUMP, params).first() is None:
+            if _LOG_AND_BUMP.first(self.session, params) is None:
                 _first_bump(self.session, name)
         if audit:
             self.session.connection().execute(_ADD_AUDIT, audit)
@@ -1112,7 +1131,7 @@ def _call_state_statement():
     )
 
 
-_CALL_STATE = _call_state_statement()
+_CALL_STATE_ON_DRIVER = DriverStatement(_call_state_statement())
 
 
 class SqlCounterRepository:
@@ -1149,11 +1168,18 @@ class SqlCounterRepository:
     def call_state(self, name: str) -> CallState:
         """The ticket still at the counter, the counter and the rules in one round trip: calling the
         next visitor is the busiest path of the lobby, and each query is a trip to a shared server."""
-        row = self.session.connection().execute(_CALL_STATE, {"counter": name}).one()
+        params = {"counter": name}
+        if self._lock():
+            values = _CALL_STATE_ON_DRIVER.first(self.session, params)
+        else:
+            values = dict(
+                self.session.connection().execute(_CALL_STATE_ON_DRIVER.statement, params).one()._mapping
+            )
+        row = SimpleNamespace(**values)
         return CallState(
             busy_number=row.busy,
             counter=_to_counter(row) if row.name is not None else None,
-            rules=QueueRules.of({rule: bool(row._mapping[rule]) for rule in RULE_NAMES}),
+            rules=QueueRules.of({rule: bool(values[rule]) for rule in RULE_NAMES}),
         )
 
     def active_since(self, since: datetime) -> set[str]:

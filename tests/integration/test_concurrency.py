@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,8 +36,9 @@ def url_of(backend) -> str:
 @pytest.mark.timeout(60)
 def test_counters_in_threads_never_share_a_ticket(backend):
     expected = fill_queue(backend.ctx)
+    start = threading.Barrier(COUNTERS)
     with ThreadPoolExecutor(COUNTERS) as pool:
-        calls = list(pool.map(lambda n: drain_queue(url_of(backend), str(n)), range(COUNTERS)))
+        calls = list(pool.map(lambda n: drain_queue(url_of(backend), str(n), start), range(COUNTERS)))
     assert_called_exactly_once(expected, calls)
     assert queue.snapshot(backend.ctx).waiting == []
 
@@ -45,8 +47,9 @@ def test_counters_in_threads_never_share_a_ticket(backend):
 def test_counters_in_separate_processes_never_share_a_ticket(backend):
     expected = fill_queue(backend.ctx)
     spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(COUNTERS) as pool:
-        calls = pool.starmap(drain_queue, [(url_of(backend), str(n)) for n in range(COUNTERS)])
+    with spawn.Manager() as manager, spawn.Pool(COUNTERS) as pool:
+        start = manager.Barrier(COUNTERS)
+        calls = pool.starmap(drain_queue, [(url_of(backend), str(n), start) for n in range(COUNTERS)])
     assert_called_exactly_once(expected, calls)
 
 

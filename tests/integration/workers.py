@@ -20,11 +20,16 @@ def context(url: str) -> tuple[ServiceContext, object]:
     ), engine
 
 
-def drain_queue(url: str, counter: str) -> list[int]:
-    """A receptionist calling and serving until nobody waits; returns the ticket ids it called."""
+def drain_queue(url: str, counter: str, start=None) -> list[int]:
+    """A receptionist calling and serving until nobody waits; returns the ticket ids it called.
+    ``start``: a barrier the counters pass together, connected, so that none drains the line before
+    the others have begun."""
     ctx, engine = context(url)
     called = []
     try:
+        if start is not None:
+            queue.change_marker(ctx)
+            start.wait(60)
         while True:
             try:
                 ticket = queue.call_next(ctx, counter)
