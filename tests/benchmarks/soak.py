@@ -8,6 +8,8 @@ Each case runs in a fresh process, spawned with ``QT_QPA_PLATFORM=offscreen``; r
 VmRSS from /proc/self/status, after Qt's pending events and a garbage collection.
 
 - bare:  a plain PySide6 QWidget (1280x900) shown: the baseline.
+- floor: the same after ``import sqlalchemy.orm``: a reference for how much of the kiosk's idle memory its
+  data layer takes before any screen (printed, not a target).
 - kiosk: the kiosk window on a new SQLite database, as `kiosk` starts it (kiosk.selftest drives it).
   "idle" is measured on the welcome screen before the first visitor. Then visitors come, each through
   the buttons' own signals: a language, a service, a first name or "Skip", the ticket, and the end of
@@ -69,6 +71,14 @@ def bare() -> dict:
     for _ in range(10):
         app.processEvents()
     return {"idle": settle()}
+
+
+def floor() -> dict:
+    """The bare window with SQLAlchemy's ORM imported, as every station needs it (DESIGN.md's data
+    layer): what no kiosk built on it can go below."""
+    import sqlalchemy.orm  # noqa: F401
+
+    return bare()
 
 
 def kiosk(visits: int, warmup: int) -> dict:
@@ -136,10 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visits", type=int, default=5000, help="measured visits (default 5000)")
     parser.add_argument("--warmup", type=int, default=200, help="visits before 'start' (default 200)")
-    parser.add_argument("--case", choices=["bare", "prepare", "kiosk"], help=argparse.SUPPRESS)
+    parser.add_argument("--case", choices=["bare", "floor", "prepare", "kiosk"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case == "bare":
         print(json.dumps(bare()))
+        return 0
+    if args.case == "floor":
+        print(json.dumps(floor()))
         return 0
     if args.case == "prepare":
         print(json.dumps(prepare()))
@@ -157,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         base = child([["--case", "bare"]])
+        with_orm = child([["--case", "floor"]])
         measured = child(
             [
                 ["--case", "prepare"],
@@ -170,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     ratio = measured["idle"] / base["idle"]
     print()
     print(f"bare PySide6 window, idle:               {base['idle']:7.1f} MB")
+    print(
+        f"  the same with SQLAlchemy's ORM imported: {with_orm['idle']:7.1f} MB   "
+        f"({with_orm['idle'] / base['idle']:.2f}x bare: the data layer's own floor)"
+    )
     print(f"kiosk, idle on the welcome screen:       {measured['idle']:7.1f} MB   ({ratio:.2f}x bare)")
     print(f"kiosk, start (after {args.warmup} warm-up visits): {measured['start']:7.1f} MB")
     print(f"kiosk, end (after {args.visits} more visits):    {measured['end']:7.1f} MB")
