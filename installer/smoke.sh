@@ -49,7 +49,7 @@ run print-test --printer "escpos:file:$scratch/escpos.bin" --lang vi >/dev/null 
 if python -c "import kiosk.open311.dev_server" 2>/dev/null; then
   python -m kiosk.open311.dev_server --port 0 --db "$scratch/open311.sqlite3" >"$scratch/open311.txt" 2>&1 &
   server=$!
-  for _ in $(seq 100); do grep -q "listening on" "$scratch/open311.txt" && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -qs "listening on" "$scratch/open311.txt" && break; sleep 0.1; done
   url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$scratch/open311.txt" | head -n 1)
   KIOSK_OPEN311_BASE_URL=$url KIOSK_OPEN311_API_KEY=dev-key run doctor >"$scratch/doctor311.txt" 2>&1 || true
   kill "$server" 2>/dev/null || true
