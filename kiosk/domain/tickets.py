@@ -116,6 +116,9 @@ class Ticket:
     # The wait the visitor was told at check-in, kept to measure the estimates against what happened.
     # None: the ticket never waited in line (served at the desk at once).
     estimated_wait_seconds: int | None = None
+    # When the visitor was first called. A recall moves called_at (the display announces the ticket
+    # again) but not this: the wait the visitor had ends here, in the reports and the estimates' error.
+    first_called_at: datetime | None = None
     id: int | None = None
 
     def _check(self, action: str) -> None:
@@ -127,6 +130,7 @@ class Ticket:
         self.status = TicketStatus.CALLED
         self.counter = counter
         self.called_at = now
+        self.first_called_at = now
 
     def recall(self, now: datetime) -> None:
         self._check("recall")
@@ -156,6 +160,8 @@ class Ticket:
         self.status = TicketStatus.WAITING
         self.counter = None
         self.called_at = None
+        # Called by mistake or stepped away: waiting again, until the next call.
+        self.first_called_at = None
         self.serving_at = None
 
     def cancel(self, now: datetime) -> None:

@@ -5,8 +5,8 @@ Definitions (the README repeats them for the people who read the reports):
 - A *visit* is a ticket issued at the kiosk, by reception or for an appointment, with the tickets a
   transfer made from it (``transferred_from_id``); it is counted on its local service date, under the
   service, channel, language and hour of its first ticket.
-- *Waiting time*: from joining a line to being called, for every ticket that was called: ``called_at -
-  queued_at`` for a visit's first ticket, and from the transfer (``created_at``) for a transfer's
+- *Waiting time*: from joining a line to being called the first time, for every ticket that was called:
+  ``first_called_at - queued_at`` for a visit's first ticket (a recall does not lengthen it), and from the transfer (``created_at``) for a transfer's
   continuation, whose ``queued_at`` keeps the original arrival to hold the visitor's place in line.
 - *Service time*: ``finished_at - serving_at`` of every ticket served.
 - Median and 90th percentile are nearest-rank: the value at rank ceil(p * n) of the sorted values.
@@ -227,9 +227,9 @@ def compute(
     waits: dict[str, list[float]] = {}
     serving: dict[str, list[float]] = {}
     for ticket in tickets:
-        if ticket.called_at is not None:
+        if ticket.first_called_at is not None:
             joined = ticket.created_at if ticket.transferred_from_id is not None else ticket.queued_at
-            waits.setdefault(ticket.service_code, []).append(_minutes(ticket.called_at - joined))
+            waits.setdefault(ticket.service_code, []).append(_minutes(ticket.first_called_at - joined))
         if ticket.status == TicketStatus.DONE and ticket.serving_at and ticket.finished_at:
             serving.setdefault(ticket.service_code, []).append(
                 _minutes(ticket.finished_at - ticket.serving_at)

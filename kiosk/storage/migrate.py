@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision. tests/integration/test_migrations.py checks it against the script folder.
-HEAD = "0009_queue_rules"
+HEAD = "0010_first_called_at"
 _PG_LOCK_KEY = 3110311
 
 

@@ -91,6 +91,7 @@ class TicketRow(Base):
     channel: Mapped[str] = mapped_column(String(16), default="kiosk")
     accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
     estimated_wait_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    first_called_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         # A number is issued once per day and service; continuations of a transfer reuse the
@@ -105,6 +106,8 @@ class TicketRow(Base):
             postgresql_where=text("transferred_from_id IS NULL"),
         ),
         Index("ix_tickets_queue", "status", "priority", "queued_at"),
+        # The display's latest calls, read on every call, among every ticket the reports keep.
+        Index("ix_tickets_called_at", "called_at"),
     )
 
 

@@ -180,10 +180,12 @@ def _claim_and_call(rules: QueueRules, services: bool, top_priority: bool):
     """PostgreSQL: claim the first waiting ticket and write it called, in one statement returning the
     ticket as it was and as it is (see _written_by_domain)."""
     claimed = _claim_query(rules, services, top_priority, lock=True).subquery("claimed")
+    now = bindparam("now", type_=_TICKETS.c.called_at.type)
     values = {
         "status": _constant(TicketStatus.CALLED.value),
         "counter": bindparam("counter_name"),
-        "called_at": bindparam("now", type_=_TICKETS.c.called_at.type),
+        "called_at": now,
+        "first_called_at": now,
     }
     return _update_returning_before_and_after(claimed, values)
 
@@ -1197,11 +1199,11 @@ class SqlCounterRepository:
         A transfer's continuation is left out: its visitor was told a wait for their first service.
         """
         rows = self.session.execute(
-            select(TicketRow.estimated_wait_seconds, TicketRow.queued_at, TicketRow.called_at).where(
+            select(TicketRow.estimated_wait_seconds, TicketRow.queued_at, TicketRow.first_called_at).where(
                 TicketRow.queued_at >= start,
                 TicketRow.queued_at < end,
                 TicketRow.estimated_wait_seconds.is_not(None),
-                TicketRow.called_at.is_not(None),
+                TicketRow.first_called_at.is_not(None),
                 TicketRow.transferred_from_id.is_(None),
             )
         )

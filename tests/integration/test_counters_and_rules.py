@@ -129,7 +129,10 @@ def test_estimates_are_kept_and_measured_against_the_calls(backend, clock):
     clock.advance(minutes=1)
     queue.finish(ctx, queue.call_next(ctx, "1").id)
     clock.advance(minutes=9)
-    queue.call_next(ctx, "1")
+    second_call = queue.call_next(ctx, "1")
+    # A recall is not more waiting: the error is measured to the first call.
+    clock.advance(minutes=3)
+    queue.recall(ctx, second_call.id)
     result = estimates.estimate_accuracy(ctx, start, clock.now())
     assert result.count == 2
     assert result.mean_error == timedelta(minutes=(1 + 4) / 2)

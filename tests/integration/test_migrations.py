@@ -75,3 +75,58 @@ def test_sqlite_runs_with_wal_full_sync_and_foreign_keys(tmp_path):
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     engine.dispose()
+
+
+def test_tickets_called_before_0010_get_their_call_as_first_call(empty_engine):
+    """0010 keeps the wait of tickets already called: first_called_at from called_at."""
+    from datetime import UTC, date, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, Table
+
+    config = alembic_config()
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0009_queue_rules")
+        meta = MetaData()
+        services = Table("queue_services", meta, autoload_with=connection)
+        tickets = Table("tickets", meta, autoload_with=connection)
+        connection.execute(
+            services.insert().values(
+                code="information",
+                prefix="A",
+                names={"en": "Information"},
+                descriptions={},
+                sort_order=1,
+                priority=0,
+                average_minutes=5,
+                active=True,
+            )
+        )
+        at = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+        common = {
+            "sequence": 1,
+            "service_code": "information",
+            "service_date": date(2026, 11, 25),
+            "priority": 0,
+            "created_at": at,
+            "queued_at": at,
+            "recall_count": 0,
+            "language": "en",
+            "channel": "kiosk",
+            "accommodation": False,
+        }
+        connection.execute(tickets.insert().values(number="A001", status="done", called_at=at, **common))
+        connection.execute(
+            tickets.insert().values(number="A002", status="waiting", **{**common, "sequence": 2})
+        )
+    assert upgrade(empty_engine) is True
+    with empty_engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT number, first_called_at FROM tickets")).all())
+    assert rows["A002"] is None
+    called = rows["A001"]
+    # PostgreSQL hands back an aware datetime, SQLite its text: either way, the instant of the call.
+    if isinstance(called, datetime):
+        assert called == at
+    else:
+        assert called.startswith("2026-11-25 17:00:00")

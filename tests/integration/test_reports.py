@@ -76,6 +76,9 @@ def play_the_day(ctx, clock) -> dict[str, int]:
     ids["V3"] = checkin.check_in(ctx, "parking", language="vi", channel="desk").ticket.id
     at(clock, "10:15")
     assert queue.call_next(ctx, "1").id == ids["V3"]
+    at(clock, "10:18")
+    # Called again: V3's wait still ends at the first call (15 min, not 18).
+    queue.recall(ctx, ids["V3"])
     at(clock, "10:20")
     queue.no_show(ctx, ids["V3"])
     at(clock, "10:30")

@@ -50,6 +50,8 @@ def test_a_visit_goes_from_waiting_to_done():
     assert (ticket.status, ticket.counter, ticket.called_at) == (TicketStatus.CALLED, "2", NOW)
     ticket.recall(NOW + timedelta(minutes=1))
     assert ticket.recall_count == 1 and ticket.called_at == NOW + timedelta(minutes=1)
+    # The wait the visitor had ended at the first call.
+    assert ticket.first_called_at == NOW
     ticket.start_serving(NOW + timedelta(minutes=2))
     ticket.finish(NOW + timedelta(minutes=9))
     assert ticket.status == TicketStatus.DONE
@@ -111,6 +113,10 @@ def test_requeue_returns_the_ticket_to_waiting():
     ticket.call("1", NOW)
     ticket.requeue()
     assert ticket.status == TicketStatus.WAITING and ticket.counter is None
+    # Waiting again: the next call is the one the wait runs to.
+    assert ticket.called_at is None and ticket.first_called_at is None
+    ticket.call("2", NOW + timedelta(minutes=3))
+    assert ticket.first_called_at == NOW + timedelta(minutes=3)
 
 
 @pytest.mark.parametrize(
