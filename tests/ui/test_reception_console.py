@@ -91,6 +91,29 @@ def test_add_a_walk_in_by_hand(qtbot, make_console):
     assert console.message.text() == "Walk-in added: ticket D001."
 
 
+def test_a_walk_in_keeps_the_language_reception_chose_for_the_display(qtbot, make_console, sqlite_backend):
+    console = make_console()
+    box = console.walkin_language
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "English",
+        "Español",
+        "Tiếng Việt",
+        "繁體中文",
+        "Русский",
+    ]
+    assert box.currentData() == "en" and console.walkin_language_label.buddy() is box
+    box.setCurrentIndex(box.findData("vi"))
+    click(qtbot, console.walkin_button)
+    qtbot.waitUntil(lambda: len(table_numbers(console)) == 1, timeout=3000)
+    click(qtbot, console.walkin_button)
+    qtbot.waitUntil(lambda: len(table_numbers(console)) == 2, timeout=3000)
+    with sqlite_backend.ctx.uow() as uow:
+        languages = [t.language for t in uow.tickets.waiting()]
+    # The choice was for one visitor: the next walk-in is back to English.
+    assert languages == ["vi", "en"]
+    assert box.currentData() == "en"
+
+
 def test_two_counters_never_get_the_same_ticket(qtbot, make_console, sqlite_backend):
     ctx = sqlite_backend.ctx
     for _ in range(3):

@@ -227,11 +227,22 @@ class ReceptionConsole(ChangePolling, QMainWindow):
         self.walkin_appointment.setObjectName("walkinAppointmentBox")
         self.walkin_accommodation = QCheckBox(self.walkin_group)
         self.walkin_accommodation.setObjectName("walkinAccommodationBox")
+        # The visitor's language, as the kiosk records it: the display calls the ticket in it too.
+        # Each language by its own name, which staff and visitor both recognise.
+        self.walkin_language_label = QLabel(self.walkin_group)
+        self.walkin_language = QComboBox(self.walkin_group)
+        self.walkin_language.setObjectName("walkinLanguageBox")
+        for lang in LANGUAGES:
+            self.walkin_language.addItem(lang.endonym, lang.code)
+        self.walkin_language_label.setBuddy(self.walkin_language)
         walkin_layout = QHBoxLayout()
         walkin_layout.addWidget(self.walkin_service, 3)
         walkin_layout.addWidget(self.walkin_name, 2)
         walkin_layout.addWidget(self.walkin_button, 1)
         walkin_options = QHBoxLayout()
+        walkin_options.addWidget(self.walkin_language_label)
+        walkin_options.addWidget(self.walkin_language)
+        walkin_options.addSpacing(12)
         walkin_options.addWidget(self.walkin_appointment)
         walkin_options.addWidget(self.walkin_accommodation)
         walkin_options.addStretch(1)
@@ -436,11 +447,13 @@ class ReceptionConsole(ChangePolling, QMainWindow):
             self.walkin_appointment.isChecked(),
             self.walkin_accommodation.isChecked(),
         )
+        language = self.walkin_language.currentData() or LANGUAGES[0].code
         self._run(
             lambda: checkin.check_in(
                 ctx,
                 code,
                 name,
+                language=language,
                 channel="appointment" if appointment else "desk",
                 accommodation=accommodation,
             ),
@@ -451,6 +464,8 @@ class ReceptionConsole(ChangePolling, QMainWindow):
         self.walkin_name.clear()
         self.walkin_appointment.setChecked(False)
         self.walkin_accommodation.setChecked(False)
+        # One visitor's language, not the next one's.
+        self.walkin_language.setCurrentIndex(0)
         return self._text(lambda: _("Walk-in added: ticket {number}.", number=result.ticket.number))
 
     # -- this counter: breaks, quick questions; the counters and rules -------------------------------
@@ -662,6 +677,11 @@ class ReceptionConsole(ChangePolling, QMainWindow):
             )
             self.walkin_appointment.setText(_("Has an appointment"))
             self.walkin_accommodation.setText(_("Needs an accommodation"))
+            self.walkin_language_label.setText(_("Visitor's language:"))
+            self.walkin_language.setAccessibleName(_("Visitor's language:"))
+            self.walkin_language.setAccessibleDescription(
+                _("The display calls the ticket in this language too, after English.")
+            )
 
     def _render(self) -> None:
         with use_language(self.language):
