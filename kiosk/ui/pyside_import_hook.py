@@ -4,8 +4,9 @@ To learn whether a module may use its ``__feature__`` switches, PySide6 (6.11 he
 ``inspect.getsource`` on every Python module imported after it, and looks for "PySide6" in the text.
 ``inspect`` reads the file through ``linecache``, which keeps every line for good: about 9 MB of source
 text (20 MB with its bookkeeping) that a kiosk carries all day, mostly SQLAlchemy's
-(tests/benchmarks/soak.py). Later PySide releases no longer use ``inspect`` there. The question asked here
-is the same, of the file's bytes, read and let go.
+(tests/benchmarks/soak.py). A later upstream version of that hook no longer imports ``inspect``
+(tests/unit/test_pyside_import_hook.py tells when the installed PySide6 no longer needs this). The
+question asked here is the same, of the file's bytes, read and let go.
 """
 
 from __future__ import annotations
